@@ -1,0 +1,77 @@
+"""Recording audit events: sign-in and sign-out, record views, prints, exports, steps.
+
+Events carry the record's model label and public id, never a person's details.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
+from django.dispatch import receiver
+from django_scopes import scopes_disabled
+
+from .models import AuditEvent
+
+
+def _client_ip(request):
+    if request is None:
+        return None
+    # Behind a trusted proxy SECURE_PROXY_SSL_HEADER is set and REMOTE_ADDR is the
+    # proxy; the first X-Forwarded-For hop is then the client.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    address = forwarded.split(",")[0].strip() if forwarded else ""
+    return address or request.META.get("REMOTE_ADDR") or None
+
+
+def record_event(*, kind, user=None, site=None, obj=None, action="", request=None):
+    """Write one audit event; ``obj`` is the record concerned (its id is kept)."""
+    object_type = object_code = ""
+    if obj is not None:
+        object_type = obj._meta.label
+        object_code = str(getattr(obj, "code", None) or obj.pk)
+    if user is not None and not user.is_authenticated:
+        user = None
+    return AuditEvent.objects.create(
+        kind=kind,
+        user=user,
+        site=site,
+        object_type=object_type,
+        object_code=object_code,
+        action=action[:200],
+        ip_address=_client_ip(request),
+    )
+
+
+def record_access(request, obj, *, kind=AuditEvent.Kind.VIEW, action=""):
+    """A view, print or export of a record by the signed-in user at the current site."""
+    return record_event(
+        kind=kind,
+        user=request.user,
+        site=getattr(request, "site", None),
+        obj=obj,
+        action=action,
+        request=request,
+    )
+
+
+@receiver(user_logged_in, dispatch_uid="carehub_audit_sign_in")
+def _on_sign_in(sender, request, user, **kwargs):
+    record_event(kind=AuditEvent.Kind.SIGN_IN, user=user, request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="carehub_audit_sign_out")
+def _on_sign_out(sender, request, user, **kwargs):
+    if user is not None:
+        record_event(kind=AuditEvent.Kind.SIGN_OUT, user=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="carehub_audit_sign_in_failed")
+def _on_sign_in_failed(sender, credentials, request=None, **kwargs):
+    # Link the event to the account only when it exists; an unknown name is not kept,
+    # because people sometimes type a password into the user-name box.
+    username = credentials.get("username", "")
+    with scopes_disabled():
+        user = get_user_model().objects.filter(username=username).first()
+    record_event(kind=AuditEvent.Kind.SIGN_IN_FAILED, user=user, request=request)

@@ -1,0 +1,25 @@
+from django.utils.functional import SimpleLazyObject
+
+from .models import Membership
+
+
+def _my_sites(request):
+    memberships = getattr(request, "all_memberships", None)
+    if memberships is None:
+        memberships = Membership.objects.active().for_user(request.user)
+        memberships = memberships.select_related("site")
+    seen = {}
+    for membership in memberships:
+        seen.setdefault(membership.site.slug, membership.site)
+    return list(seen.values())
+
+
+def navigation(request):
+    """The current site and, lazily, all the user's sites (for the switcher)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "current_site": getattr(request, "site", None),
+        "my_sites": SimpleLazyObject(lambda: _my_sites(request)),
+    }

@@ -1,0 +1,38 @@
+from django import forms
+
+from .models import AuditEvent, Membership
+
+
+class AuditFilterForm(forms.Form):
+    """Filters for the site's audit events. Every field is optional."""
+
+    user = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Anyone", label="Member of staff"
+    )
+    kind = forms.ChoiceField(required=False, label="What happened")
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        member_ids = Membership.objects.filter(site=site).values("user_id")
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(pk__in=member_ids)
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["user"].label_from_instance = lambda u: u.display_name
+        self.fields["kind"].choices = [("", "Any"), *AuditEvent.Kind.choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned

@@ -1,0 +1,59 @@
+"""Roles and the capabilities they grant: the one place this mapping lives.
+
+Views check capabilities (``"view_audit"``), never role names. The table in
+``docs/permissions.md`` is generated from this module (``manage.py permissions_table``)
+and a test keeps the two in step.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ASSESSING_OFFICER = "assessing_officer", "Assessing officer"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    PANEL_CHAIR = "panel_chair", "Panel chair"
+    SENIOR_MANAGER = "senior_manager", "Senior manager"
+    ADVISOR = "advisor", "Advisor"
+    SITE_COORDINATOR = "site_coordinator", "Site coordinator"
+
+
+# Capability name -> what it lets a person do (shown in docs/permissions.md).
+CAPABILITIES: dict[str, str] = {
+    "view_site": "Open the site's home page",
+    "view_audit": "See the site's audit events",
+}
+
+_EVERYONE = {"view_site"}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ASSESSING_OFFICER: frozenset(_EVERYONE),
+    Role.TEAM_MANAGER: frozenset(_EVERYONE),
+    Role.PANEL_MEMBER: frozenset(_EVERYONE),
+    Role.PANEL_CHAIR: frozenset(_EVERYONE),
+    Role.SENIOR_MANAGER: frozenset(_EVERYONE | {"view_audit"}),
+    Role.ADVISOR: frozenset(_EVERYONE),
+    Role.SITE_COORDINATOR: frozenset(_EVERYONE),
+}
+
+
+def capabilities_for(roles) -> frozenset[str]:
+    """Union of the capabilities granted by the given roles."""
+    granted: set[str] = set()
+    for role in roles:
+        granted |= ROLE_CAPABILITIES[role]
+    return frozenset(granted)
+
+
+def markdown_table() -> str:
+    """The role x capability table, as written into docs/permissions.md."""
+    roles = list(Role)
+    header = (
+        "| Capability | What it allows | " + " | ".join(r.label for r in roles) + " |"
+    )
+    rule = "|---|---|" + "---|" * len(roles)
+    rows = [header, rule]
+    for name, meaning in CAPABILITIES.items():
+        marks = " | ".join("yes" if name in ROLE_CAPABILITIES[r] else "" for r in roles)
+        rows.append(f"| `{name}` | {meaning} | {marks} |")
+    return "\n".join(rows)

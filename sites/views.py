@@ -1,0 +1,60 @@
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from .decorators import require_capability
+from .forms import AuditFilterForm
+from .models import Membership
+from .selectors import audit_events_for_site
+
+AUDIT_PAGE_SIZE = 50
+
+
+@require_GET
+def home(request):
+    """Where sign-in lands: straight into the only site, or a list to choose from."""
+    memberships = list(
+        Membership.objects.active().for_user(request.user).select_related("site")
+    )
+    sites = {}
+    for membership in memberships:
+        entry = sites.setdefault(
+            membership.site.slug, {"site": membership.site, "roles": []}
+        )
+        entry["roles"].append(membership.get_role_display())
+    if len(sites) == 1 and "choose" not in request.GET:
+        return redirect("site_home", site_slug=next(iter(sites)))
+    return render(request, "sites/home.html", {"site_entries": list(sites.values())})
+
+
+@require_GET
+@require_capability("view_site")
+def site_home(request, site_slug):
+    roles = sorted(m.get_role_display() for m in request.memberships)
+    return render(
+        request,
+        "sites/site_home.html",
+        {"roles": roles, "capabilities": request.capabilities},
+    )
+
+
+@require_GET
+@require_capability("view_audit")
+def audit_list(request, site_slug):
+    form = AuditFilterForm(request.GET or None, site=request.site)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit_events_for_site(
+        request.site,
+        user=filters.get("user"),
+        kind=filters.get("kind", ""),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "sites/auditevent_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

@@ -1,0 +1,59 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_scopes import scopes_disabled
+
+from sites.models import Membership, Site, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(*args):
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        _seed()
+    assert not Site.objects.exists()
+
+
+def test_seed_demo_creates_the_three_sites_and_accounts_and_is_idempotent():
+    output = _seed("--force")
+    _seed("--force")
+    assert sorted(Site.objects.values_list("slug", flat=True)) == [
+        "northshire",
+        "riverside",
+        "valley",
+    ]
+    assert Site.objects.get(slug="valley").kind == Site.Kind.VOLUNTARY_ORGANISATION
+    olivia = User.objects.get(username="olivia")
+    assert olivia.check_password("carehub-demo")
+    assert list(olivia.memberships.values_list("site__slug", "role")) == [
+        ("northshire", "assessing_officer")
+    ]
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.count() == 9
+    assert Membership.objects.count() == 8
+    assert "olivia" in output
+    assert "carehub-demo" in output
+
+
+def test_seed_demo_uses_the_password_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CAREHUB_DEMO_PASSWORD", "another-demo-secret")
+    _seed("--force")
+    assert User.objects.get(username="rory").check_password("another-demo-secret")
+
+
+def test_seed_scale_creates_sites_and_staff_and_can_be_repeated():
+    out = io.StringIO()
+    call_command("seed_scale", "--sites", "2", "--people", "10", stdout=out)
+    call_command("seed_scale", "--sites", "2", "--people", "10", stdout=out)
+    with scopes_disabled():
+        assert Site.objects.filter(slug__startswith="scale-").count() == 2
+        assert Membership.objects.filter(site__slug="scale-001").count() == 16
+    assert "done" in out.getvalue()

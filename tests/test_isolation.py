@@ -1,0 +1,82 @@
+"""Every site URL x an outsider -> 404, and a check that no site URL is left out.
+
+Add each new tenant URL to ``SITE_URLS`` with the keyword arguments it needs, built
+from records that belong to site A (``records`` fixture). The completeness test walks
+the URL resolver and fails when a URL under /s/<site_slug>/ is missing here.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sites.middleware import SITE_KWARG
+from sites.permissions import Role
+from tests.factories import member
+
+# url name -> None, or function(records) -> the URL's record kwargs (besides site_slug)
+SITE_URLS = {
+    "site_home": None,
+    "audit_list": None,
+}
+
+
+def _kwargs(name, records, site_slug="alpha"):
+    build = SITE_URLS[name]
+    return {SITE_KWARG: site_slug, **(build(records) if build else {})}
+
+
+@pytest.fixture
+def records(site_a, officer):
+    """One of every kind of record, at site A."""
+    return {"officer": officer}
+
+
+def _site_url_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _site_url_names(entry, route)
+        elif isinstance(entry, URLPattern) and f"<slug:{SITE_KWARG}>" in route:
+            yield entry.name
+
+
+def test_every_site_url_is_in_the_isolation_matrix():
+    names = set(_site_url_names())
+    assert None not in names, "every site URL needs a name"
+    missing = names - set(SITE_URLS)
+    stale = set(SITE_URLS) - names
+    assert not missing, f"add these site URLs to SITE_URLS: {sorted(missing)}"
+    assert not stale, f"these names are no longer site URLs: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("name", sorted(SITE_URLS))
+def test_outsider_gets_404_for_every_site_url(client, name, records, outsider):
+    url = reverse(name, kwargs=_kwargs(name, records))
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+
+
+RECORD_URLS = sorted(name for name, build in SITE_URLS.items() if build)
+
+
+@pytest.mark.parametrize("name", RECORD_URLS)
+def test_site_a_records_are_not_found_through_site_b(client, name, records, outsider):
+    """An outsider using their own site's address with site A's record ids."""
+    url = reverse(name, kwargs=_kwargs(name, records, site_slug="bravo"))
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(SITE_URLS))
+def test_anonymous_is_sent_to_sign_in_from_every_site_url(client, name, records):
+    url = reverse(name, kwargs=_kwargs(name, records))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_every_member_of_site_a_can_open_its_home(client, site_a):
+    for role in Role:
+        client.force_login(member(site_a, role))
+        assert client.get(reverse("site_home", args=["alpha"])).status_code == 200
