@@ -10,6 +10,7 @@ admin.site.site_title = "CareHub administration"
 # Every tenant page lives under /s/<site_slug>/; SiteScopeMiddleware resolves the site.
 site_patterns = [
     path("", include("sites.urls")),
+    path("", include("assessments.urls")),
 ]
 
 urlpatterns = [

@@ -90,6 +90,11 @@ class SiteScopedQuerySet(models.QuerySet):
         return self.filter(site=site)
 
 
+def scoped_manager(queryset_class=SiteScopedQuerySet):
+    """A django-scopes manager that raises unless a site scope is active."""
+    return ScopedManager(models.Manager.from_queryset(queryset_class), site="site")
+
+
 class SiteScoped(models.Model):
     """Base for every tenant row: a direct site key and a manager that needs a scope."""
 
@@ -97,9 +102,7 @@ class SiteScoped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(
-        models.Manager.from_queryset(SiteScopedQuerySet), site="site"
-    )
+    objects = scoped_manager()
 
     class Meta:
         abstract = True

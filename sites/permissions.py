@@ -21,18 +21,26 @@ class Role(models.TextChoices):
 # Capability name -> what it lets a person do (shown in docs/permissions.md).
 CAPABILITIES: dict[str, str] = {
     "view_site": "Open the site's home page",
+    "view_people": "Find people and read their records and assessments",
+    "view_all_caseloads": "See everyone's caseload, not only their own",
+    "edit_people": "Record people, change their details, link carers",
+    "assess": "Start, edit and complete assessments; add addenda",
     "view_audit": "See the site's audit events",
 }
 
 _EVERYONE = {"view_site"}
+_PRACTICE = {"view_people", "edit_people", "assess"}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ASSESSING_OFFICER: frozenset(_EVERYONE),
-    Role.TEAM_MANAGER: frozenset(_EVERYONE),
-    Role.PANEL_MEMBER: frozenset(_EVERYONE),
-    Role.PANEL_CHAIR: frozenset(_EVERYONE),
-    Role.SENIOR_MANAGER: frozenset(_EVERYONE | {"view_audit"}),
-    Role.ADVISOR: frozenset(_EVERYONE),
+    Role.ASSESSING_OFFICER: frozenset(_EVERYONE | _PRACTICE),
+    Role.TEAM_MANAGER: frozenset(_EVERYONE | _PRACTICE | {"view_all_caseloads"}),
+    Role.PANEL_MEMBER: frozenset(_EVERYONE | {"view_people"}),
+    Role.PANEL_CHAIR: frozenset(_EVERYONE | {"view_people", "view_all_caseloads"}),
+    Role.SENIOR_MANAGER: frozenset(
+        _EVERYONE | {"view_people", "view_all_caseloads", "view_audit"}
+    ),
+    Role.ADVISOR: frozenset(_EVERYONE | {"view_people"}),
+    # The coordinator collates pseudonymised programme data, not casework.
     Role.SITE_COORDINATOR: frozenset(_EVERYONE),
 }
 

@@ -46,3 +46,43 @@ def member(site, role, username=None):
     user = UserFactory(**kwargs)
     MembershipFactory(user=user, site=site, role=role)
     return user
+
+
+# --- assessments -------------------------------------------------------------------
+
+_NHS_BASE = 999_000_000
+
+
+def valid_nhs_number(n: int) -> str:
+    """The n-th valid number in the 999 range that NHS England reserves for testing."""
+    from assessments.validators import nhs_number_is_valid
+
+    candidate = _NHS_BASE + n * 7
+    while True:
+        digits = f"{candidate:09d}"
+        total = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True))
+        check = (11 - total % 11) % 11
+        if check != 10 and nhs_number_is_valid(digits + str(check)):
+            return digits + str(check)
+        candidate += 1
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.Person"
+
+    site = factory.SubFactory(SiteFactory)
+    given_name = factory.Sequence(lambda n: f"Given{n}")
+    family_name = factory.Sequence(lambda n: f"Family{n}")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=65, maximum_age=99)
+    nhs_number = ""
+    postcode = "ZZ9 9ZZ"
+
+
+class StandardServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.StandardService"
+
+    site = factory.SubFactory(SiteFactory)
+    name = factory.Sequence(lambda n: f"Standard service {n}")
+    typical_weekly_cost = "40.00"

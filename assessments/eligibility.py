@@ -1,0 +1,170 @@
+"""Care Act eligibility, computed by the rules of the Eligibility Regulations 2015.
+
+Pure functions over plain values, so the rules are tested exhaustively without a
+database. The result carries its reasoning in words, shown to the officer, who then
+confirms it.
+"""
+
+from dataclasses import dataclass, field
+
+from .domains import OUTCOME_LABELS, WellbeingImpactLevel
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool | None  # None: not enough recorded yet to decide
+    summary: str
+    reasons: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def _outcome_list(domains):
+    return "; ".join(OUTCOME_LABELS[d].lower() for d in domains)
+
+
+def assess_adult(*, arises_from_condition, unable_domains, wellbeing_levels):
+    """Reg. 2: condition, two or more outcomes unachievable, significant wellbeing impact."""
+    unable = list(unable_domains)
+    significant = [
+        a for a, level in wellbeing_levels if level == WellbeingImpactLevel.SIGNIFICANT
+    ]
+    reasons, missing = [], []
+
+    if arises_from_condition is None:
+        missing.append(
+            "Record whether the needs arise from a physical or mental impairment or illness."
+        )
+    elif arises_from_condition:
+        reasons.append(
+            "The needs arise from a physical or mental impairment or illness."
+        )
+    else:
+        reasons.append(
+            "The needs do not arise from a physical or mental impairment or illness, "
+            "so the first condition is not met."
+        )
+
+    if len(unable) >= 2:
+        reasons.append(
+            f"They are unable to achieve {len(unable)} of the outcomes "
+            f"({_outcome_list(unable)}): the regulations need two or more."
+        )
+    elif len(unable) == 1:
+        reasons.append(
+            f"They are unable to achieve only one outcome ({_outcome_list(unable)}); "
+            "the regulations need two or more."
+        )
+    else:
+        reasons.append(
+            "No outcome is recorded as unachievable; the regulations need two or more."
+        )
+
+    if significant:
+        reasons.append(
+            f"There is a significant impact on wellbeing ({_area_list(significant)})."
+        )
+    else:
+        reasons.append("No significant impact on wellbeing is recorded.")
+
+    if missing:
+        return Eligibility(
+            None, "Not enough is recorded yet to decide.", reasons, missing
+        )
+    eligible = bool(arises_from_condition) and len(unable) >= 2 and bool(significant)
+    summary = (
+        "Eligible: all three conditions of regulation 2 are met."
+        if eligible
+        else "Not eligible under regulation 2: at least one condition is not met."
+    )
+    return Eligibility(eligible, summary, reasons, missing)
+
+
+def assess_carer(
+    *, arises_from_caring, health_at_risk, unable_domains, wellbeing_levels
+):
+    """Reg. 3: caring, (health at risk or any one outcome), significant wellbeing impact."""
+    unable = list(unable_domains)
+    significant = [
+        a for a, level in wellbeing_levels if level == WellbeingImpactLevel.SIGNIFICANT
+    ]
+    reasons, missing = [], []
+
+    if arises_from_caring is None:
+        missing.append(
+            "Record whether the needs arise from providing necessary care to an adult."
+        )
+    elif arises_from_caring:
+        reasons.append("The needs arise from providing necessary care to an adult.")
+    else:
+        reasons.append(
+            "The needs do not arise from providing necessary care to an adult, "
+            "so the first condition is not met."
+        )
+
+    if health_at_risk is None and not unable:
+        missing.append(
+            "Record whether the carer's physical or mental health is at risk, "
+            "or which outcomes they cannot achieve."
+        )
+    if health_at_risk:
+        reasons.append(
+            "The carer's physical or mental health is deteriorating or at risk."
+        )
+    if unable:
+        reasons.append(
+            f"The carer is unable to achieve {len(unable)} outcome"
+            f"{'s' if len(unable) != 1 else ''} ({_outcome_list(unable)}): "
+            "one is enough."
+        )
+    if not health_at_risk and not unable and health_at_risk is not None:
+        reasons.append(
+            "The carer's health is not at risk and every outcome is achievable."
+        )
+
+    if significant:
+        reasons.append(
+            f"There is a significant impact on the carer's wellbeing ({_area_list(significant)})."
+        )
+    else:
+        reasons.append("No significant impact on the carer's wellbeing is recorded.")
+
+    if missing:
+        return Eligibility(
+            None, "Not enough is recorded yet to decide.", reasons, missing
+        )
+    eligible = (
+        bool(arises_from_caring)
+        and (bool(health_at_risk) or bool(unable))
+        and bool(significant)
+    )
+    summary = (
+        "Eligible: the carer meets the conditions of regulation 3."
+        if eligible
+        else "Not eligible under regulation 3: at least one condition is not met."
+    )
+    return Eligibility(eligible, summary, reasons, missing)
+
+
+def _area_list(areas):
+    from .domains import WellbeingArea
+
+    labels = dict(WellbeingArea.choices)
+    return "; ".join(labels[a].lower() for a in areas)
+
+
+def for_assessment(assessment, ratings, impacts):
+    """Eligibility of an assessment, given its (already loaded) outcome and wellbeing rows."""
+    unable = [r.domain for r in ratings if r.unable]
+    levels = [(w.area, w.level) for w in impacts]
+    if assessment.is_carer:
+        return assess_carer(
+            arises_from_caring=assessment.needs_arise_from_condition,
+            health_at_risk=assessment.carer_health_at_risk,
+            unable_domains=unable,
+            wellbeing_levels=levels,
+        )
+    return assess_adult(
+        arises_from_condition=assessment.needs_arise_from_condition,
+        unable_domains=unable,
+        wellbeing_levels=levels,
+    )

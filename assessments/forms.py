@@ -1,0 +1,451 @@
+from datetime import date
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django_scopes.forms import SafeModelChoiceField
+
+from sites.models import Membership
+from sites.permissions import ROLE_CAPABILITIES
+
+from .domains import (
+    CARER_UNABLE_REASONS,
+    OUTCOME_LABELS,
+    UnableReason,
+)
+from .models import (
+    Addendum,
+    Assessment,
+    CarerLink,
+    DesiredOutcome,
+    Need,
+    OutcomeRating,
+    Person,
+    StandardService,
+    WellbeingImpact,
+)
+from .validators import normalise_nhs_number, normalise_postcode
+
+# Long enough for a full account in someone's own words, short enough to stop a paste
+# of a whole document by mistake.
+TEXT_LIMIT = 10_000
+
+
+class LimitTextMixin:
+    """Give every multi-line text field a length limit with a clear message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and isinstance(
+                field.widget, forms.Textarea
+            ):
+                field.max_length = field.max_length or TEXT_LIMIT
+                field.validators.append(
+                    forms.CharField(max_length=field.max_length).validators[-1]
+                )
+                field.widget.attrs.setdefault("rows", 3)
+                field.widget.attrs["maxlength"] = field.max_length
+
+
+def site_staff(site, capability):
+    """Active members of ``site`` whose roles grant ``capability``."""
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+    ids = (
+        Membership.objects.active().filter(site=site, role__in=roles).values("user_id")
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=ids, is_active=True)
+        .order_by("first_name", "last_name")
+    )
+
+
+class PersonForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "nhs_number",
+            "address",
+            "postcode",
+            "phone",
+            "communication_needs",
+            "advocate_involved",
+            "allocated_worker",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "nhs_number": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"allocated_worker": "Allocated worker"}
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site = site
+        worker = self.fields["allocated_worker"]
+        worker.queryset = site_staff(site, "assess")
+        worker.label_from_instance = lambda u: u.display_name
+        worker.empty_label = "Not allocated"
+        self.fields["nhs_number"].max_length = 12  # spaces are allowed when typing
+        self.fields["nhs_number"].widget.attrs["maxlength"] = 12
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if born < date(today.year - 125, 1, 1):
+            raise forms.ValidationError(
+                "This date of birth makes the person over 125; please check the year."
+            )
+        return born
+
+    def clean_nhs_number(self):
+        number = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
+        if number:
+            clash = Person.objects.filter(site=self.site, nhs_number=number)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(
+                    "Someone with this NHS number is already recorded at this site. "
+                    "Search for them instead of adding them again."
+                )
+        return number
+
+    def clean_postcode(self):
+        return normalise_postcode(self.cleaned_data.get("postcode", ""))
+
+    def _post_clean(self):
+        # The model's own validators see the normalised values.
+        super()._post_clean()
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Find a person",
+        required=False,
+        max_length=100,
+        help_text="Name, NHS number or postcode.",
+    )
+
+
+class CarerLinkForm(LimitTextMixin, forms.ModelForm):
+    DIRECTIONS = [
+        ("carer_of", "This person cares for them"),
+        ("cared_for_by", "They care for this person"),
+    ]
+    direction = forms.ChoiceField(
+        choices=DIRECTIONS, widget=forms.RadioSelect, label="Who cares for whom"
+    )
+
+    class Meta:
+        model = CarerLink
+        fields = ["lives_with", "willing_to_continue", "able_to_continue", "notes"]
+
+
+class StartAssessmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=Assessment.Kind.choices, widget=forms.RadioSelect, label="Type"
+    )
+    cared_for = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label="The person they care for (carer's assessment)",
+        empty_label="Choose…",
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        cared_for_ids = CarerLink.objects.filter(carer=person).values("cared_for_id")
+        self.fields["cared_for"].queryset = Person.objects.filter(
+            site=person.site, pk__in=cared_for_ids
+        )
+        self.fields["cared_for"].label_from_instance = lambda p: p.display_name
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Assessment.Kind.CARER and not cleaned.get(
+            "cared_for"
+        ):
+            self.add_error(
+                "cared_for",
+                "Choose who they care for. If nobody is listed, link the carer to "
+                "the person they care for first.",
+            )
+        return cleaned
+
+
+# --- Assessment sections -------------------------------------------------------------
+
+
+class InvolvementForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["assessment_date", "involved"]
+        widgets = {
+            "assessment_date": forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            ),
+        }
+        help_texts = {
+            "involved": "The person, their carer, family, advocate, other professionals.",
+        }
+
+    def clean_assessment_date(self):
+        day = self.cleaned_data["assessment_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The assessment date cannot be in the future.")
+        return day
+
+
+class WhatMattersForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["what_matters"]
+        widgets = {"what_matters": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "what_matters": "In their words where you can: what a good day looks like, "
+            "what they want to keep doing, what worries them."
+        }
+
+
+class StrengthsForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["strengths"]
+        widgets = {"strengths": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "strengths": "Their own abilities, family, friends, neighbours, community "
+            "groups and services already helping."
+        }
+
+
+class CarerSectionForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "carer_able_now",
+            "carer_willing_now",
+            "carer_able_future",
+            "carer_willing_future",
+            "carer_wellbeing_impact",
+            "carer_work_wishes",
+            "carer_leisure_wishes",
+            "carer_support_could_help",
+        ]
+
+
+YES_NO_UNKNOWN = [("", "Not recorded yet"), ("true", "Yes"), ("false", "No")]
+
+
+def _yes_no_field(label, help_text=""):
+    return forms.TypedChoiceField(
+        choices=YES_NO_UNKNOWN,
+        coerce=lambda v: v == "true",
+        empty_value=None,
+        required=False,
+        label=label,
+        help_text=help_text,
+        widget=forms.RadioSelect,
+    )
+
+
+class OutcomesConditionForm(forms.ModelForm):
+    """The eligibility inputs that sit beside the outcomes grid."""
+
+    class Meta:
+        model = Assessment
+        fields = ["needs_arise_from_condition", "carer_health_at_risk"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.is_carer:
+            self.fields["needs_arise_from_condition"] = _yes_no_field(
+                "Do the carer's needs arise from providing necessary care to an adult?"
+            )
+            self.fields["carer_health_at_risk"] = _yes_no_field(
+                "Is the carer's physical or mental health deteriorating, or at risk "
+                "of deteriorating?"
+            )
+        else:
+            self.fields["needs_arise_from_condition"] = _yes_no_field(
+                "Do the needs arise from a physical or mental impairment or illness?"
+            )
+            del self.fields["carer_health_at_risk"]
+        for name, field in self.fields.items():
+            value = getattr(self.instance, name)
+            field.initial = "" if value is None else ("true" if value else "false")
+
+
+class OutcomeRatingForm(LimitTextMixin, forms.ModelForm):
+    reasons = forms.MultipleChoiceField(
+        choices=UnableReason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Why",
+    )
+
+    class Meta:
+        model = OutcomeRating
+        fields = ["unable", "reasons", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, carer=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if carer:
+            self.fields["reasons"].choices = CARER_UNABLE_REASONS
+        self.fields["unable"].label = "Unable to achieve"
+
+    @property
+    def domain_label(self):
+        return OUTCOME_LABELS[self.instance.domain]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("unable") and not cleaned.get("reasons"):
+            self.add_error(
+                "reasons",
+                "Say why they cannot achieve this outcome (tick at least one).",
+            )
+        if not cleaned.get("unable") and cleaned.get("reasons"):
+            self.add_error(
+                "unable",
+                "You ticked a reason but not 'Unable to achieve'. Tick it, or clear "
+                "the reasons.",
+            )
+        return cleaned
+
+
+OutcomeRatingFormSet = forms.modelformset_factory(
+    OutcomeRating, form=OutcomeRatingForm, extra=0, can_delete=False
+)
+
+
+class WellbeingForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = WellbeingImpact
+        fields = ["level", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 1})}
+        labels = {"level": "Impact"}
+
+    @property
+    def area_label(self):
+        return self.instance.get_area_display()
+
+
+WellbeingFormSet = forms.modelformset_factory(
+    WellbeingImpact, form=WellbeingForm, extra=0, can_delete=False
+)
+
+
+class EligibilityConfirmForm(LimitTextMixin, forms.ModelForm):
+    confirm = forms.BooleanField(
+        label="I have checked the answers above and confirm this eligibility decision.",
+        error_messages={"required": "Tick the box to confirm the decision."},
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["eligibility_note"]
+        widgets = {"eligibility_note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"eligibility_note": "Optional: anything a reader should know."}
+
+
+class NeedForm(LimitTextMixin, forms.ModelForm):
+    domains = forms.MultipleChoiceField(
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Outcomes this need relates to",
+    )
+
+    class Meta:
+        model = Need
+        fields = ["description", "domains", "usual_offer"]
+        # The catalogue is scoped; its queryset is set per site in __init__.
+        field_classes = {"usual_offer": SafeModelChoiceField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, assessment, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domains"].choices = assessment.outcome_domains().choices
+        offer = self.fields["usual_offer"]
+        offer.queryset = StandardService.objects.filter(
+            site_id=assessment.site_id, is_active=True
+        )
+        # The catalogue is read once per formset, not once per row.
+        offer.choices = [("", "Nothing standard would be offered")] + [
+            (service.pk, str(service)) for service in services
+        ]
+        offer.help_text = (
+            "The standard service the team would usually offer for this need."
+        )
+
+
+class DesiredOutcomeForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = DesiredOutcome
+        fields = ["in_own_words", "expressed_by", "category", "priority"]
+        widgets = {"in_own_words": forms.Textarea(attrs={"rows": 2})}
+        labels = {"category": "Kind of outcome"}
+
+
+class _AssessmentRowFormSet(forms.BaseInlineFormSet):
+    """Rows belonging to one assessment; new rows take its site and go to the end."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if issubclass(self.form, NeedForm):
+            if not hasattr(self, "_services"):
+                self._services = list(
+                    StandardService.objects.filter(
+                        site_id=self.instance.site_id, is_active=True
+                    )
+                )
+            kwargs.update(assessment=self.instance, services=self._services)
+        return kwargs
+
+    def save_new(self, form, commit=True):
+        obj = super().save_new(form, commit=False)
+        obj.site = self.instance.site
+        taken = [row.position for row in self.get_queryset()]
+        self._next_position = max(getattr(self, "_next_position", 0), *taken, 0) + 1
+        obj.position = self._next_position
+        if commit:
+            obj.save()
+        return obj
+
+
+NeedFormSet = forms.inlineformset_factory(
+    Assessment,
+    Need,
+    form=NeedForm,
+    formset=_AssessmentRowFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+DesiredOutcomeFormSet = forms.inlineformset_factory(
+    Assessment,
+    DesiredOutcome,
+    form=DesiredOutcomeForm,
+    formset=_AssessmentRowFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class AddendumForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = Addendum
+        fields = ["reason", "text"]
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 2}),
+            "text": forms.Textarea(attrs={"rows": 5}),
+        }

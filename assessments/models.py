@@ -1,0 +1,524 @@
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+
+from .domains import (
+    OUTCOME_LABELS,
+    AdultOutcome,
+    CarerOutcome,
+    WellbeingArea,
+    WellbeingImpactLevel,
+)
+from .validators import NHS_NUMBER_HELP, validate_nhs_number, validate_postcode
+
+
+class StandardService(SiteScoped):
+    """A service from the site's catalogue: what would usually be offered for a need."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    typical_weekly_cost = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="Typical cost per week in pounds.",
+    )
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "name"], name="standard_service_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(typical_weekly_cost__gte=0),
+                name="standard_service_cost_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (about £{self.typical_weekly_cost} a week)"
+
+
+class PersonQuerySet(SiteScopedQuerySet):
+    def allocated_to(self, user):
+        return self.filter(allocated_worker=user)
+
+    def search(self, text):
+        """Name (any part, from its start), NHS number or postcode."""
+        from .validators import normalise_nhs_number, normalise_postcode
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        digits = normalise_nhs_number(text)
+        if digits.isdigit() and len(digits) == 10:
+            return self.filter(nhs_number=digits)
+        query = Q()
+        words = text.split()
+        for word in words:
+            query &= (
+                Q(family_name__istartswith=word)
+                | Q(given_name__istartswith=word)
+                | Q(preferred_name__istartswith=word)
+            )
+        postcode = normalise_postcode(text)
+        if any(ch.isdigit() for ch in text):
+            query |= Q(postcode__startswith=postcode)
+        return self.filter(query)
+
+
+class Person(SiteScoped):
+    """Someone the site assesses or supports: an adult needing care, or a carer."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    given_name = models.CharField("First name", max_length=100)
+    family_name = models.CharField("Last name", max_length=100)
+    preferred_name = models.CharField(
+        max_length=100, blank=True, help_text="What they like to be called."
+    )
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField(
+        "NHS number",
+        max_length=10,
+        blank=True,
+        validators=[validate_nhs_number],
+        help_text=NHS_NUMBER_HELP,
+    )
+    address = models.TextField(blank=True)
+    postcode = models.CharField(
+        max_length=8, blank=True, validators=[validate_postcode]
+    )
+    phone = models.CharField(max_length=30, blank=True)
+    communication_needs = models.TextField(
+        blank=True,
+        help_text="E.g. hearing loss, preferred language, easy read, interpreter.",
+    )
+    advocate_involved = models.BooleanField("An advocate is involved", default=False)
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    objects = scoped_manager(PersonQuerySet)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "nhs_number"],
+                condition=~Q(nhs_number=""),
+                name="person_unique_nhs_number_per_site",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["site", "family_name", "given_name", "id"],
+                name="person_site_name",
+            ),
+            models.Index(
+                fields=["site", "allocated_worker", "family_name", "given_name"],
+                name="person_site_worker",
+            ),
+            models.Index(fields=["site", "postcode"], name="person_site_postcode"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.given_name
+        return f"{first} {self.family_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Willingness(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "In part"
+    NO = "no", "No"
+    NOT_SURE = "not_sure", "Not sure"
+
+
+class CarerLink(SiteScoped):
+    """One person caring for another at the same site."""
+
+    carer = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="caring_for_links"
+    )
+    cared_for = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="carer_links"
+    )
+    lives_with = models.BooleanField(
+        "Lives with the person they care for", default=False
+    )
+    willing_to_continue = models.CharField(
+        "Willing to continue caring", max_length=10, choices=Willingness.choices
+    )
+    able_to_continue = models.CharField(
+        "Able to continue caring", max_length=10, choices=Willingness.choices
+    )
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carer", "cared_for"], name="carer_link_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(carer=models.F("cared_for")),
+                name="carer_link_not_self",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.carer} cares for {self.cared_for}"
+
+
+class AssessmentQuerySet(SiteScopedQuerySet):
+    def drafts(self):
+        return self.filter(status=Assessment.Status.DRAFT)
+
+    def completed(self):
+        return self.filter(status=Assessment.Status.COMPLETED)
+
+
+class Assessment(SiteScoped):
+    """A needs assessment or a carer's assessment, built section by section."""
+
+    class Kind(models.TextChoices):
+        NEEDS = "needs", "Needs assessment"
+        CARER = "carer", "Carer's assessment"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        COMPLETED = "completed", "Completed"
+
+    TRANSITIONS = {Status.DRAFT: {Status.COMPLETED}, Status.COMPLETED: set()}
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="assessments"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    cared_for = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a carer's assessment: the person they care for.",
+    )
+    assessment_date = models.DateField(default=date.today)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Who was involved; what matters; strengths and support already there.
+    involved = models.TextField("Who was involved", blank=True)
+    what_matters = models.TextField("What matters to the person", blank=True)
+    strengths = models.TextField(
+        "Strengths and support already around them", blank=True
+    )
+
+    # Carer's assessment (Care Act s10 and the statutory guidance).
+    carer_able_now = models.CharField(
+        "Able to carry on caring now",
+        max_length=10,
+        choices=Willingness.choices,
+        blank=True,
+    )
+    carer_willing_now = models.CharField(
+        "Willing to carry on caring now",
+        max_length=10,
+        choices=Willingness.choices,
+        blank=True,
+    )
+    carer_able_future = models.CharField(
+        "Able to carry on caring in future",
+        max_length=10,
+        choices=Willingness.choices,
+        blank=True,
+    )
+    carer_willing_future = models.CharField(
+        "Willing to carry on caring in future",
+        max_length=10,
+        choices=Willingness.choices,
+        blank=True,
+    )
+    carer_work_wishes = models.TextField(
+        "Work, education and training wishes", blank=True
+    )
+    carer_leisure_wishes = models.TextField("Leisure wishes", blank=True)
+    carer_wellbeing_impact = models.TextField(
+        "Impact of caring on the carer's wellbeing", blank=True
+    )
+    carer_support_could_help = models.TextField(
+        "Whether support could help, and how", blank=True
+    )
+
+    # Eligibility inputs that are not in the outcomes grid.
+    needs_arise_from_condition = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Adults: the needs arise from a physical or mental impairment or illness. "
+            "Carers: the needs arise from providing necessary care to an adult."
+        ),
+    )
+    carer_health_at_risk = models.BooleanField(
+        "The carer's physical or mental health is deteriorating or at risk",
+        null=True,
+        blank=True,
+    )
+    eligibility_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    eligibility_confirmed_at = models.DateTimeField(null=True, blank=True)
+    eligibility_result = models.BooleanField(
+        null=True, blank=True, help_text="The result the officer confirmed."
+    )
+    eligibility_note = models.TextField("Officer's note on eligibility", blank=True)
+
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    # Optimistic locking per section: {section key: version}. Two officers may work on
+    # different sections of one draft; the same section refuses a stale save.
+    section_versions = models.JSONField(default=dict, blank=True)
+    history = HistoricalRecords()
+
+    objects = scoped_manager(AssessmentQuerySet)
+
+    class Meta:
+        ordering = ["-assessment_date", "-id"]
+        indexes = [
+            models.Index(
+                fields=["site", "person", "-assessment_date"], name="assessment_person"
+            ),
+            models.Index(fields=["site", "status"], name="assessment_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | Q(completed_at__isnull=False, completed_by__isnull=False),
+                name="assessment_completed_has_actor",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.assessment_date:%d %b %Y}"
+
+    @property
+    def is_carer(self) -> bool:
+        return self.kind == self.Kind.CARER
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def outcome_domains(self):
+        return CarerOutcome if self.is_carer else AdultOutcome
+
+    def section_version(self, key: str) -> int:
+        return int(self.section_versions.get(key, 0))
+
+
+class OutcomeRating(SiteScoped):
+    """One Care Act outcome in an assessment: can the person achieve it, and if not why."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="outcome_ratings"
+    )
+    domain = models.CharField(max_length=40, choices=list(OUTCOME_LABELS.items()))
+    position = models.PositiveSmallIntegerField(default=0)
+    unable = models.BooleanField("Unable to achieve", default=False)
+    reasons = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "domain"], name="outcome_rating_unique_domain"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_domain_display()
+
+    @property
+    def reason_labels(self):
+        from .domains import UnableReason
+
+        labels = dict(UnableReason.choices)
+        return [labels.get(r, r) for r in self.reasons]
+
+
+class WellbeingImpact(SiteScoped):
+    """Impact on one area of wellbeing (Care Act s1)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="wellbeing_impacts"
+    )
+    area = models.CharField(max_length=30, choices=WellbeingArea.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    level = models.CharField(
+        max_length=12,
+        choices=WellbeingImpactLevel.choices,
+        default=WellbeingImpactLevel.NONE,
+    )
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "area"], name="wellbeing_unique_area"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_area_display()
+
+
+class Need(SiteScoped):
+    """A need in plain words, linked to outcome domains, with the usual offer for it."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="needs"
+    )
+    description = models.TextField("The need, in plain words")
+    domains = models.JSONField(default=list, blank=True)
+    usual_offer = models.ForeignKey(
+        StandardService,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="What would usually be offered",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.description[:60]
+
+    @property
+    def domain_labels(self):
+        return [OUTCOME_LABELS.get(d, d) for d in self.domains]
+
+
+class DesiredOutcome(SiteScoped):
+    """What the person (or carer) wants, in their own words."""
+
+    class ExpressedBy(models.TextChoices):
+        PERSON = "person", "The person"
+        CARER = "carer", "Their carer"
+        JOINTLY = "jointly", "Jointly"
+
+    class Category(models.TextChoices):
+        QUALITY_OF_LIFE = "quality_of_life", "Quality of life"
+        PROCESS = "process", "Process"
+        CHANGE = "change", "Change"
+
+    class Priority(models.IntegerChoices):
+        HIGH = 1, "High"
+        MEDIUM = 2, "Medium"
+        LOW = 3, "Low"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="desired_outcomes"
+    )
+    in_own_words = models.TextField(
+        "In their own words",
+        help_text="Write down what they said, as they said it.",
+    )
+    expressed_by = models.CharField(
+        "Who said this", max_length=10, choices=ExpressedBy.choices
+    )
+    category = models.CharField(
+        max_length=20,
+        choices=Category.choices,
+        blank=True,
+        help_text="Optional (Talking Points): quality of life, process or change.",
+    )
+    priority = models.PositiveSmallIntegerField(
+        choices=Priority.choices,
+        default=Priority.MEDIUM,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority", "position", "id"]
+
+    def __str__(self):
+        return self.in_own_words[:60]
+
+
+class Addendum(SiteScoped):
+    """A correction to a completed assessment: never a silent edit."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="addenda"
+    )
+    reason = models.TextField("Why this correction is needed")
+    text = models.TextField("The correction")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self):
+        return f"Addendum of {self.created_at:%d %b %Y}"

@@ -1,0 +1,287 @@
+"""Everything that changes people and assessments. Views, seeding and tests call these."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sites.audit import record_event
+from sites.models import AuditEvent
+
+from . import eligibility
+from .domains import AdultOutcome, CarerOutcome, WellbeingArea
+from .models import (
+    Addendum,
+    Assessment,
+    CarerLink,
+    OutcomeRating,
+    Person,
+    WellbeingImpact,
+)
+
+STALE_MESSAGE = (
+    "Someone else saved this section while you were editing it. Your text has not been "
+    "saved: it is shown below so you can copy it, and the latest saved version is above."
+)
+
+# Sections whose answers feed eligibility: changing them clears the confirmation.
+ELIGIBILITY_INPUTS = {"outcomes", "wellbeing"}
+
+
+def _ensure_allowed(assessment, to):
+    if to not in Assessment.TRANSITIONS[assessment.status]:
+        raise ValidationError(
+            f"A {assessment.get_status_display().lower()} assessment cannot be "
+            f"{Assessment.Status(to).label.lower()}.",
+            code="transition_not_allowed",
+        )
+
+
+@transaction.atomic
+def create_person(*, site, by, **fields):
+    """Record a new person at the site."""
+    person = Person(site=site, **fields)
+    person.full_clean(exclude=["site"])
+    person.save()
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=site,
+        obj=person,
+        action="Person recorded",
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(person, *, by, expected_version, **fields):
+    """Change a person's details, refusing a stale save."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.version != expected_version:
+        raise ValidationError(
+            "Someone else changed these details while you were editing. Your changes "
+            "are shown below; check them against the latest and save again.",
+            code="stale",
+        )
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.full_clean(exclude=["site"])
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def link_carer(*, carer, cared_for, by, **fields):
+    """Record that ``carer`` cares for ``cared_for`` (both at the same site)."""
+    if carer.site_id != cared_for.site_id:
+        raise ValidationError("Both people must be at the same site.", code="site")
+    if carer.pk == cared_for.pk:
+        raise ValidationError("A person cannot be their own carer.", code="self")
+    if CarerLink.objects.filter(carer=carer, cared_for=cared_for).exists():
+        raise ValidationError(
+            "This caring relationship is already recorded.", code="duplicate"
+        )
+    link = CarerLink.objects.create(
+        site=carer.site, carer=carer, cared_for=cared_for, **fields
+    )
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=carer.site,
+        obj=link,
+        action="Carer linked",
+    )
+    return link
+
+
+@transaction.atomic
+def start_assessment(*, person, kind, by, cared_for=None, assessment_date=None):
+    """Open a draft assessment with a blank outcomes grid and wellbeing areas."""
+    if kind == Assessment.Kind.CARER:
+        if cared_for is None:
+            raise ValidationError(
+                "Say who the carer looks after.", code="cared_for_required"
+            )
+        if not CarerLink.objects.filter(carer=person, cared_for=cared_for).exists():
+            raise ValidationError(
+                "Record the caring relationship first.", code="no_carer_link"
+            )
+    else:
+        cared_for = None
+    assessment = Assessment.objects.create(
+        site=person.site,
+        person=person,
+        kind=kind,
+        cared_for=cared_for,
+        started_by=by,
+        assessment_date=assessment_date or timezone.localdate(),
+    )
+    domains = CarerOutcome if kind == Assessment.Kind.CARER else AdultOutcome
+    OutcomeRating.objects.bulk_create(
+        OutcomeRating(site=person.site, assessment=assessment, domain=d, position=i)
+        for i, d in enumerate(domains)
+    )
+    WellbeingImpact.objects.bulk_create(
+        WellbeingImpact(site=person.site, assessment=assessment, area=a, position=i)
+        for i, a in enumerate(WellbeingArea)
+    )
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=person.site,
+        obj=assessment,
+        action=f"{assessment.get_kind_display()} started",
+    )
+    return assessment
+
+
+def _lock_draft(assessment):
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not locked.is_draft:
+        raise ValidationError(
+            "This assessment is completed and can no longer be edited. "
+            "Add an addendum to correct it.",
+            code="completed",
+        )
+    return locked
+
+
+@transaction.atomic
+def save_section(assessment, *, section, expected_version, by, write):
+    """Save one section of a draft, refusing a stale save.
+
+    ``write(locked_assessment)`` stores the section's validated input (a form's or
+    formset's save). It runs only when the version the officer started from is still
+    the latest, inside the same transaction as the version bump.
+    """
+    locked = _lock_draft(assessment)
+    if locked.section_version(section) != expected_version:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+    write(locked)
+    locked.section_versions = {
+        **locked.section_versions,
+        section: locked.section_version(section) + 1,
+    }
+    fields = ["section_versions", "updated_at"]
+    if section in ELIGIBILITY_INPUTS and locked.eligibility_confirmed_at:
+        locked.eligibility_confirmed_at = None
+        locked.eligibility_confirmed_by = None
+        locked.eligibility_result = None
+        fields += [
+            "eligibility_confirmed_at",
+            "eligibility_confirmed_by",
+            "eligibility_result",
+        ]
+    locked.save(update_fields=fields)
+    return locked
+
+
+def compute_eligibility(assessment):
+    """The eligibility result, from the assessment's current answers."""
+    return eligibility.for_assessment(
+        assessment,
+        list(assessment.outcome_ratings.all()),
+        list(assessment.wellbeing_impacts.all()),
+    )
+
+
+@transaction.atomic
+def confirm_eligibility(assessment, *, by, expected_version, note=""):
+    """The officer confirms the computed eligibility; the result is recorded."""
+    locked = _lock_draft(assessment)
+    if locked.section_version("eligibility") != expected_version:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+    result = compute_eligibility(locked)
+    if result.eligible is None:
+        raise ValidationError(
+            "Eligibility cannot be confirmed yet: " + " ".join(result.missing),
+            code="incomplete",
+        )
+    locked.eligibility_result = result.eligible
+    locked.eligibility_confirmed_by = by
+    locked.eligibility_confirmed_at = timezone.now()
+    locked.eligibility_note = note
+    locked.section_versions = {
+        **locked.section_versions,
+        "eligibility": expected_version + 1,
+    }
+    locked.save(
+        update_fields=[
+            "eligibility_result",
+            "eligibility_confirmed_by",
+            "eligibility_confirmed_at",
+            "eligibility_note",
+            "section_versions",
+            "updated_at",
+        ]
+    )
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=locked.site,
+        obj=locked,
+        action="Eligibility confirmed: "
+        + ("eligible" if result.eligible else "not eligible"),
+    )
+    return locked
+
+
+def completion_problems(assessment):
+    """What still stops a draft from being completed, in plain words."""
+    problems = []
+    if not assessment.eligibility_confirmed_at:
+        problems.append("Confirm the eligibility decision.")
+    if not assessment.what_matters.strip():
+        problems.append("Record what matters to the person.")
+    if not assessment.desired_outcomes.exists():
+        problems.append("Record at least one desired outcome in their own words.")
+    if assessment.eligibility_result and not assessment.needs.exists():
+        problems.append("Record the eligible needs.")
+    return problems
+
+
+@transaction.atomic
+def complete_assessment(assessment, *, by):
+    """Draft -> completed. Afterwards it is read-only; corrections are addenda."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _ensure_allowed(locked, Assessment.Status.COMPLETED)
+    problems = completion_problems(locked)
+    if problems:
+        raise ValidationError(
+            "This assessment cannot be completed yet: " + " ".join(problems),
+            code="incomplete",
+        )
+    locked.status = Assessment.Status.COMPLETED
+    locked.completed_by = by
+    locked.completed_at = timezone.now()
+    locked.save(update_fields=["status", "completed_by", "completed_at", "updated_at"])
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=locked.site,
+        obj=locked,
+        action="Assessment completed",
+    )
+    return locked
+
+
+@transaction.atomic
+def add_addendum(assessment, *, by, reason, text):
+    """A dated, signed correction to a completed assessment."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.is_draft:
+        raise ValidationError(
+            "Drafts are edited directly; addenda are for completed assessments.",
+            code="draft",
+        )
+    addendum = Addendum.objects.create(
+        site=locked.site, assessment=locked, reason=reason, text=text, added_by=by
+    )
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=locked.site,
+        obj=locked,
+        action="Addendum added",
+    )
+    return addendum

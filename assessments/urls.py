@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import views
+
+# Included under /s/<site_slug>/ by carehub/urls.py.
+urlpatterns = [
+    path("people/", views.person_list, name="person_list"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<uuid:code>/", views.person_detail, name="person_detail"),
+    path("people/<uuid:code>/edit/", views.person_edit, name="person_edit"),
+    path(
+        "people/<uuid:code>/carers/new/",
+        views.carer_link_create,
+        name="carer_link_create",
+    ),
+    path(
+        "people/<uuid:code>/assessments/new/",
+        views.assessment_create,
+        name="assessment_create",
+    ),
+    path("assessments/<uuid:code>/", views.assessment_detail, name="assessment_detail"),
+    path(
+        "assessments/<uuid:code>/sections/<slug:section>/",
+        views.assessment_section,
+        name="assessment_section",
+    ),
+    path(
+        "assessments/<uuid:code>/complete/",
+        views.assessment_complete,
+        name="assessment_complete",
+    ),
+    path(
+        "assessments/<uuid:code>/addenda/new/",
+        views.addendum_create,
+        name="addendum_create",
+    ),
+]

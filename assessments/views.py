@@ -1,0 +1,432 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sites.audit import record_access
+from sites.decorators import require_capability
+from sites.preserve import preserves_input, restore_input
+from sites.shortcuts import get_for_site
+
+from . import services
+from .forms import (
+    AddendumForm,
+    CarerLinkForm,
+    PersonForm,
+    PersonSearchForm,
+    StartAssessmentForm,
+)
+from .models import Assessment, Person
+from .sections import BY_KEY, bind, sections_for
+
+PAGE_SIZE = 25
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@require_http_methods(["GET"])
+@require_capability("view_people")
+def person_list(request, site_slug):
+    """The caseload: my people by default; everyone for managers; search for all."""
+    form = PersonSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    may_see_all = "view_all_caseloads" in request.capabilities
+    scope = request.GET.get("scope") or (
+        "mine" if "assess" in request.capabilities else "all"
+    )
+    if scope == "all" and not (may_see_all or query):
+        scope = "mine"
+    people = Person.objects.for_site(request.site).select_related("allocated_worker")
+    if query:
+        people = people.search(query)
+        scope = "search"
+    elif scope == "mine":
+        people = people.allocated_to(request.user)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "assessments/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "scope": scope,
+            "may_see_all": may_see_all,
+            "query": params.urlencode(),
+            "search_text": query,
+        },
+    )
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("edit_people")
+def person_create(request, site_slug):
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = PersonForm(
+        data, site=request.site, initial={"allocated_worker": request.user}
+    )
+    if request.method == "POST" and form.is_valid():
+        person = services.create_person(
+            site=request.site, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, f"{person.display_name} has been added.")
+        return redirect("person_detail", site_slug=site_slug, code=person.code)
+    return render(request, "assessments/person_form.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+@require_capability("view_people")
+def person_detail(request, site_slug, code):
+    person = get_for_site(
+        Person.objects.select_related("allocated_worker"), request.site, code=code
+    )
+    assessments = list(
+        person.assessments.select_related("started_by", "completed_by", "cared_for")
+    )
+    carers = list(person.carer_links.select_related("carer"))
+    cares_for = list(person.caring_for_links.select_related("cared_for"))
+    record_access(request, person)
+    return render(
+        request,
+        "assessments/person_detail.html",
+        {
+            "person": person,
+            "assessments": assessments,
+            "carers": carers,
+            "cares_for": cares_for,
+            "age": person.age_on(timezone.localdate()),
+            "start_form": StartAssessmentForm(person=person)
+            if "assess" in request.capabilities
+            else None,
+        },
+    )
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("edit_people")
+def person_edit(request, site_slug, code):
+    person = get_for_site(Person, request.site, code=code)
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = PersonForm(data, instance=person, site=request.site)
+    version = _posted_version(request, default=person.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(
+                person, by=request.user, expected_version=version, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "The details have been saved.")
+            return redirect("person_detail", site_slug=site_slug, code=code)
+    return render(
+        request,
+        "assessments/person_form.html",
+        {"form": form, "person": person, "version": version},
+    )
+
+
+def _posted_version(request, default):
+    try:
+        return int(request.POST.get("version", default))
+    except (TypeError, ValueError):
+        return -1  # a tampered or garbled version can only be stale
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("edit_people")
+def carer_link_create(request, site_slug, code):
+    """Link this person to another as carer or cared-for: find them, then describe it."""
+    person = get_for_site(Person, request.site, code=code)
+    search = PersonSearchForm(request.GET or None)
+    results = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        results = list(
+            Person.objects.for_site(request.site)
+            .search(search.cleaned_data["q"])
+            .exclude(pk=person.pk)[:20]
+        )
+    other = None
+    other_code = request.POST.get("other") or request.GET.get("other")
+    if other_code:
+        other = get_for_site(Person, request.site, code=other_code)
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = CarerLinkForm(data, initial={"direction": "carer_of"})
+    if request.method == "POST" and other is not None and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "direction"}
+        carer, cared_for = (
+            (person, other)
+            if form.cleaned_data["direction"] == "carer_of"
+            else (other, person)
+        )
+        try:
+            services.link_carer(
+                carer=carer, cared_for=cared_for, by=request.user, **fields
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(
+                request,
+                f"{carer.display_name} is now recorded as carer of {cared_for.display_name}.",
+            )
+            return redirect("person_detail", site_slug=site_slug, code=code)
+    return render(
+        request,
+        "assessments/carerlink_form.html",
+        {
+            "person": person,
+            "search": search,
+            "results": results,
+            "other": other,
+            "form": form,
+        },
+    )
+
+
+@require_POST
+@require_capability("assess")
+def assessment_create(request, site_slug, code):
+    person = get_for_site(Person, request.site, code=code)
+    form = StartAssessmentForm(request.POST, person=person)
+    if form.is_valid():
+        try:
+            assessment = services.start_assessment(
+                person=person,
+                kind=form.cleaned_data["kind"],
+                cared_for=form.cleaned_data["cared_for"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            return redirect(
+                "assessment_detail", site_slug=site_slug, code=assessment.code
+            )
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("person_detail", site_slug=site_slug, code=code)
+
+
+def _load_assessment(request, code):
+    return get_for_site(
+        Assessment.objects.select_related(
+            "person",
+            "cared_for",
+            "started_by",
+            "completed_by",
+            "eligibility_confirmed_by",
+        ).prefetch_related(
+            "outcome_ratings",
+            "wellbeing_impacts",
+            Prefetch("needs", queryset=_needs_queryset()),
+            "desired_outcomes",
+            Prefetch("addenda", queryset=_addenda_queryset()),
+        ),
+        request.site,
+        code=code,
+    )
+
+
+def _needs_queryset():
+    from .models import Need
+
+    return Need.objects.select_related("usual_offer")
+
+
+def _addenda_queryset():
+    from .models import Addendum
+
+    return Addendum.objects.select_related("added_by")
+
+
+def _render_assessment(request, assessment, bound_overrides=None, status=200):
+    bound_overrides = bound_overrides or {}
+    sections = []
+    editable = assessment.is_draft and "assess" in request.capabilities
+    for section in sections_for(assessment):
+        if section.key in bound_overrides:
+            sections.append(bound_overrides[section.key])
+        elif editable:
+            sections.append(bind(section, assessment))
+        else:
+            sections.append(_ReadOnly(section))
+    result = services.compute_eligibility(assessment)
+    context = {
+        "assessment": assessment,
+        "person": assessment.person,
+        "sections": sections,
+        "editable": editable,
+        "eligibility": result,
+        "problems": services.completion_problems(assessment) if editable else [],
+        "addendum_form": AddendumForm()
+        if not assessment.is_draft and "assess" in request.capabilities
+        else None,
+    }
+    return render(request, "assessments/assessment_detail.html", context, status=status)
+
+
+class _ReadOnly:
+    """A section shown, not edited (completed assessment, or a reader's view)."""
+
+    def __init__(self, section):
+        self.section = section
+        self.key = section.key
+        self.title = section.title
+
+
+@require_http_methods(["GET"])
+@require_capability("view_people")
+def assessment_detail(request, site_slug, code):
+    assessment = _load_assessment(request, code)
+    record_access(request, assessment)
+    return _render_assessment(request, assessment)
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("assess")
+def assessment_section(request, site_slug, code, section):
+    """Save one section (plain POST or htmx). GET shows the page at that section."""
+    spec = BY_KEY.get(section)
+    assessment = _load_assessment(request, code)
+    if spec is None or not spec.applies_to(assessment):
+        raise Http404("No such section.")
+    if request.method == "GET":
+        restored = restore_input(request)
+        overrides = {}
+        if restored is not None and assessment.is_draft:
+            bound = bind(spec, assessment, restored)
+            bound.is_valid()
+            bound.version = _posted_version_from(restored, -1)
+            bound.restored = True
+            overrides[spec.key] = bound
+            messages.warning(
+                request,
+                "You were signed out before this section was saved. Your text is back "
+                "in the form below: check it and save.",
+            )
+        return _render_assessment(request, assessment, overrides)
+
+    if not assessment.is_draft:
+        messages.error(
+            request, "This assessment is completed; add an addendum to correct it."
+        )
+        return redirect("assessment_detail", site_slug=site_slug, code=code)
+    bound = bind(spec, assessment, request.POST)
+    expected = _posted_version(request, default=-1)
+    bound.version = expected
+    if bound.is_valid():
+        try:
+            if spec.key == "eligibility":
+                services.confirm_eligibility(
+                    assessment,
+                    by=request.user,
+                    expected_version=expected,
+                    note=bound.form.cleaned_data.get("eligibility_note", ""),
+                )
+            else:
+                services.save_section(
+                    assessment,
+                    section=spec.key,
+                    expected_version=expected,
+                    by=request.user,
+                    write=bound.write,
+                )
+        except ValidationError as error:
+            bound.stale = error.code == "stale"
+            bound.error = _error_text(error)
+        else:
+            if request.headers.get("HX-Request"):
+                fresh = _load_assessment(request, code)
+                saved = bind(spec, fresh)
+                saved.saved = True
+                return _render_section(request, fresh, saved)
+            messages.success(request, f"“{spec.title}” saved.")
+            return redirect(f"{_detail_url(site_slug, code)}#section-{spec.key}")
+    if bound.stale:
+        # Show the latest saved text above the officer's own, which stays in the form.
+        bound.latest_assessment = _load_assessment(request, code)
+        bound.latest_version = bound.latest_assessment.section_version(spec.key)
+    if request.headers.get("HX-Request"):
+        return _render_section(request, assessment, bound)
+    return _render_assessment(request, assessment, {spec.key: bound})
+
+
+def _posted_version_from(data, default):
+    try:
+        return int(data.get("version", default))
+    except (TypeError, ValueError):
+        return default
+
+
+def _detail_url(site_slug, code):
+    from django.urls import reverse
+
+    return reverse("assessment_detail", kwargs={"site_slug": site_slug, "code": code})
+
+
+def _render_section(request, assessment, bound):
+    """The htmx answer: the section, plus the eligibility section out of band when the
+    saved answers feed it."""
+    context = {
+        "assessment": assessment,
+        "person": assessment.person,
+        "s": bound,
+        "editable": True,
+        "eligibility": services.compute_eligibility(assessment),
+    }
+    html = render(request, "assessments/assessment_detail.html#section", context)
+    if bound.saved and bound.key in services.ELIGIBILITY_INPUTS:
+        context |= {"s": bind(BY_KEY["eligibility"], assessment), "oob": True}
+        oob = render(request, "assessments/assessment_detail.html#section", context)
+        html.content += oob.content
+    return html
+
+
+@require_POST
+@require_capability("assess")
+def assessment_complete(request, site_slug, code):
+    assessment = get_for_site(Assessment, request.site, code=code)
+    try:
+        services.complete_assessment(assessment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, "The assessment is completed. It can no longer be edited."
+        )
+    return redirect("assessment_detail", site_slug=site_slug, code=code)
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("assess")
+def addendum_create(request, site_slug, code):
+    assessment = _load_assessment(request, code)
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = AddendumForm(data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_addendum(assessment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "The addendum has been added.")
+            return redirect(f"{_detail_url(site_slug, code)}#addenda")
+    return render(
+        request,
+        "assessments/addendum_form.html",
+        {"assessment": assessment, "person": assessment.person, "form": form},
+    )

@@ -1,0 +1,15 @@
+from django.http import Http404
+
+
+def get_for_site(queryset, site, **lookup):
+    """Fetch one record through the current site, or 404.
+
+    ``queryset`` is a model or a queryset of a ``SiteScoped`` model. The explicit site
+    filter backs up the django-scopes scope: either alone would keep other sites out.
+    """
+    manager = getattr(queryset, "objects", None)
+    queryset = manager.all() if manager is not None else queryset
+    try:
+        return queryset.filter(site=site).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404("No such record.") from exc
