@@ -312,11 +312,6 @@ def assessment_section(request, site_slug, code, section):
             bound.version = _posted_version_from(restored, -1)
             bound.restored = True
             overrides[spec.key] = bound
-            messages.warning(
-                request,
-                "You were signed out before this section was saved. Your text is back "
-                "in the form below: check it and save.",
-            )
         return _render_assessment(request, assessment, overrides)
 
     if not assessment.is_draft:
@@ -388,10 +383,21 @@ def _render_section(request, assessment, bound):
         "eligibility": services.compute_eligibility(assessment),
     }
     html = render(request, "assessments/assessment_detail.html#section", context)
-    if bound.saved and bound.key in services.ELIGIBILITY_INPUTS:
-        context |= {"s": bind(BY_KEY["eligibility"], assessment), "oob": True}
-        oob = render(request, "assessments/assessment_detail.html#section", context)
-        html.content += oob.content
+    if bound.saved:
+        oob = context | {"oob": True}
+        if bound.key in services.ELIGIBILITY_INPUTS:
+            eligibility_section = bind(BY_KEY["eligibility"], assessment)
+            html.content += render(
+                request,
+                "assessments/assessment_detail.html#section",
+                oob | {"s": eligibility_section},
+            ).content
+        # What still stops completion may have changed too.
+        html.content += render(
+            request,
+            "assessments/assessment_detail.html#complete",
+            oob | {"problems": services.completion_problems(assessment)},
+        ).content
     return html
 
 

@@ -9,6 +9,7 @@ part, and only the form's own fields are kept (never the CSRF token).
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, QueryDict
 
@@ -58,4 +59,9 @@ def restore_input(request):
     if not kept or kept.get("path") != request.path:
         return None
     del request.session[SESSION_KEY]
+    messages.warning(
+        request,
+        "You were signed out before this was saved. What you typed is back in the "
+        "form below: check it and save.",
+    )
     return QueryDict(kept["data"])
