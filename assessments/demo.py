@@ -49,7 +49,7 @@ def _person(site, by, nhs_number, **fields):
     ), True
 
 
-def _fill(
+def fill_assessment(
     assessment,
     *,
     by,
@@ -186,7 +186,7 @@ def _evans(site, olivia, catalogue):
         UnableReason.ENDANGERS,
     )
     her = services.start_assessment(person=mrs, kind=Assessment.Kind.NEEDS, by=olivia)
-    her = _fill(
+    her = fill_assessment(
         her,
         by=olivia,
         texts={
@@ -259,7 +259,7 @@ def _evans(site, olivia, catalogue):
     his = services.start_assessment(
         person=mr, kind=Assessment.Kind.CARER, cared_for=mrs, by=olivia
     )
-    his = _fill(
+    his = fill_assessment(
         his,
         by=olivia,
         texts={

@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +15,7 @@ from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 
 from . import services
+from .extensions import person_page_extras
 from .forms import (
     AddendumForm,
     CarerLinkForm,
@@ -103,6 +106,7 @@ def person_detail(request, site_slug, code):
             "carers": carers,
             "cares_for": cares_for,
             "age": person.age_on(timezone.localdate()),
+            "extras": person_page_extras(request, person),
             "start_form": StartAssessmentForm(person=person)
             if "assess" in request.capabilities
             else None,
@@ -125,6 +129,9 @@ def person_edit(request, site_slug, code):
             )
         except ValidationError as error:
             form.add_error(None, _error_text(error))
+            if error.code == "stale":
+                # Saving again, having checked, must not be refused for ever.
+                version = Person.objects.get(pk=person.pk).version
         else:
             messages.success(request, "The details have been saved.")
             return redirect("person_detail", site_slug=site_slug, code=code)
@@ -319,7 +326,10 @@ def assessment_section(request, site_slug, code, section):
             request, "This assessment is completed; add an addendum to correct it."
         )
         return redirect("assessment_detail", site_slug=site_slug, code=code)
-    bound = bind(spec, assessment, request.POST)
+    # Bind to a copy: validating puts the posted values on the form's instance, and the
+    # rest of the page (eligibility, what completion still needs) must show what is
+    # saved, not what was refused.
+    bound = bind(spec, copy.copy(assessment), request.POST)
     expected = _posted_version(request, default=-1)
     bound.version = expected
     if bound.is_valid():

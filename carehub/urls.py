@@ -11,6 +11,7 @@ admin.site.site_title = "CareHub administration"
 site_patterns = [
     path("", include("sites.urls")),
     path("", include("assessments.urls")),
+    path("", include("careplans.urls")),
 ]
 
 urlpatterns = [

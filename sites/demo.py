@@ -24,7 +24,9 @@ ACCOUNTS = [
     ("aisha", "Aisha", "Rahman", [("northshire", Role.ADVISOR)]),
     ("carl", "Carl", "Jennings", [("northshire", Role.SITE_COORDINATOR)]),
     ("rory", "Rory", "Doyle", [("riverside", Role.ASSESSING_OFFICER)]),
+    ("ruth", "Ruth", "Okoro", [("riverside", Role.TEAM_MANAGER)]),
     ("vera", "Vera", "Lindqvist", [("valley", Role.ASSESSING_OFFICER)]),
+    ("victor", "Victor", "Hale", [("valley", Role.TEAM_MANAGER)]),
 ]
 
 

@@ -25,19 +25,25 @@ CAPABILITIES: dict[str, str] = {
     "view_all_caseloads": "See everyone's caseload, not only their own",
     "edit_people": "Record people, change their details, link carers",
     "assess": "Start, edit and complete assessments; add addenda",
+    "plan": "Draft and change care plans and submit them; start new versions; close plans",
+    "sign_off_plan": "Sign off all-standard plans within their delegated limit, or return them",
+    "review_plan": "Record reviews of plans: each outcome fully, partially or not met",
+    "view_team_reviews": "See the whole team's reviews due",
+    "manage_limits": "Set the site's delegated limits (dated, with history)",
     "view_audit": "See the site's audit events",
 }
 
 _EVERYONE = {"view_site"}
-_PRACTICE = {"view_people", "edit_people", "assess"}
+_PRACTICE = {"view_people", "edit_people", "assess", "plan", "review_plan"}
+_MANAGING = {"view_all_caseloads", "sign_off_plan", "view_team_reviews"}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ASSESSING_OFFICER: frozenset(_EVERYONE | _PRACTICE),
-    Role.TEAM_MANAGER: frozenset(_EVERYONE | _PRACTICE | {"view_all_caseloads"}),
+    Role.TEAM_MANAGER: frozenset(_EVERYONE | _PRACTICE | _MANAGING),
     Role.PANEL_MEMBER: frozenset(_EVERYONE | {"view_people"}),
     Role.PANEL_CHAIR: frozenset(_EVERYONE | {"view_people", "view_all_caseloads"}),
     Role.SENIOR_MANAGER: frozenset(
-        _EVERYONE | {"view_people", "view_all_caseloads", "view_audit"}
+        _EVERYONE | _MANAGING | {"view_people", "manage_limits", "view_audit"}
     ),
     Role.ADVISOR: frozenset(_EVERYONE | {"view_people"}),
     # The coordinator collates pseudonymised programme data, not casework.

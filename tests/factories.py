@@ -86,3 +86,66 @@ class StandardServiceFactory(factory.django.DjangoModelFactory):
     site = factory.SubFactory(SiteFactory)
     name = factory.Sequence(lambda n: f"Standard service {n}")
     typical_weekly_cost = "40.00"
+
+
+class CarerLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.CarerLink"
+
+    site = factory.SubFactory(SiteFactory)
+    carer = factory.SubFactory(PersonFactory, site=factory.SelfAttribute("..site"))
+    cared_for = factory.SubFactory(PersonFactory, site=factory.SelfAttribute("..site"))
+    willing_to_continue = "yes"
+    able_to_continue = "partly"
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    """A need on an existing assessment (pass ``assessment``)."""
+
+    class Meta:
+        model = "assessments.Need"
+
+    site = factory.SelfAttribute("assessment.site")
+    description = factory.Sequence(lambda n: f"Help to wash and dress, need {n}")
+    domains = factory.LazyFunction(lambda: ["hygiene", "clothed"])
+    position = factory.Sequence(lambda n: n)
+
+
+class DesiredOutcomeFactory(factory.django.DjangoModelFactory):
+    """A desired outcome on an existing assessment (pass ``assessment``)."""
+
+    class Meta:
+        model = "assessments.DesiredOutcome"
+
+    site = factory.SelfAttribute("assessment.site")
+    in_own_words = factory.Sequence(lambda n: f"I want to get to the allotment {n}")
+    expressed_by = "person"
+    position = factory.Sequence(lambda n: n)
+
+
+def record_eligible_answers(assessment, unable=2):
+    """Answers that make an adult eligible (reg. 2); call inside the site's scope."""
+    assessment.needs_arise_from_condition = True
+    assessment.save(update_fields=["needs_arise_from_condition"])
+    for rating in list(assessment.outcome_ratings.all())[:unable]:
+        rating.unable = True
+        rating.reasons = ["assistance"]
+        rating.save()
+    wellbeing = assessment.wellbeing_impacts.first()
+    wellbeing.level = "significant"
+    wellbeing.save()
+    return assessment
+
+
+def make_ready_to_complete(assessment, by):
+    """Everything completion needs, eligibility confirmed; call inside the scope."""
+    from assessments import services
+
+    record_eligible_answers(assessment)
+    assessment.what_matters = "Staying in my own home with my cat."
+    assessment.save(update_fields=["what_matters"])
+    DesiredOutcomeFactory(assessment=assessment)
+    NeedFactory(assessment=assessment)
+    return services.confirm_eligibility(
+        assessment, by=by, expected_version=assessment.section_version("eligibility")
+    )

@@ -30,6 +30,29 @@ SITE_URLS = {
     },
     "assessment_complete": lambda r: {"code": r["assessment"].code},
     "addendum_create": lambda r: {"code": r["assessment"].code},
+    "plan_list": None,
+    "plan_create": lambda r: {"code": r["person"].code},
+    "plan_detail": lambda r: {"code": r["plan"].code},
+    "plan_edit": lambda r: {"code": r["plan"].code},
+    "response_create": lambda r: {"code": r["plan"].code},
+    "response_edit": lambda r: {
+        "code": r["plan"].code,
+        "response_code": r["response"].code,
+    },
+    "response_delete": lambda r: {
+        "code": r["plan"].code,
+        "response_code": r["response"].code,
+    },
+    "plan_submit": lambda r: {"code": r["plan"].code},
+    "plan_sign_off": lambda r: {"code": r["plan"].code},
+    "plan_return": lambda r: {"code": r["plan"].code},
+    "plan_revise": lambda r: {"code": r["plan"].code},
+    "plan_close": lambda r: {"code": r["plan"].code},
+    "plan_pdf": lambda r: {"code": r["plan"].code},
+    "reviews_due": None,
+    "review_start": lambda r: {"code": r["review"].code},
+    "review_record": lambda r: {"code": r["review"].code},
+    "limit_list": None,
 }
 
 
@@ -45,12 +68,38 @@ def records(site_a, officer):
     from assessments.services import start_assessment
     from tests.factories import PersonFactory
 
+    from careplans.models import Response, Review
+    from careplans.services import create_plan, save_response
+    from tests.plan_factories import completed_assessment
+
     with scopes_disabled():
         person = PersonFactory(site=site_a)
         assessment = start_assessment(
             person=person, kind=Assessment.Kind.NEEDS, by=officer
         )
-    return {"officer": officer, "person": person, "assessment": assessment}
+        done = completed_assessment(site_a, officer)
+        plan = create_plan(person=done.person, assessment=done, by=officer)
+        response = save_response(
+            plan,
+            by=officer,
+            outcomes=list(done.desired_outcomes.all()),
+            description="Help with shopping",
+            kind=Response.Kind.STANDARD,
+            times=1,
+            period=Response.Period.WEEK,
+            unit_cost=10,
+        )
+        review = Review.objects.create(
+            site=site_a, plan=plan, kind=Review.Kind.FIRST, due_date="2030-01-01"
+        )
+    return {
+        "officer": officer,
+        "person": person,
+        "assessment": assessment,
+        "plan": plan,
+        "response": response,
+        "review": review,
+    }
 
 
 def _site_url_names(resolver=None, prefix=""):

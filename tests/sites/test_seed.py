@@ -37,8 +37,8 @@ def test_seed_demo_creates_the_three_sites_and_accounts_and_is_idempotent():
         ("northshire", "assessing_officer")
     ]
     assert User.objects.get(username="admin").is_superuser
-    assert User.objects.count() == 9
-    assert Membership.objects.count() == 8
+    assert User.objects.count() == 11
+    assert Membership.objects.count() == 10
     assert "olivia" in output
     assert "carehub-demo" in output
 

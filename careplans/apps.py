@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CareplansConfig(AppConfig):
+    name = "careplans"
+    verbose_name = "Care and support plans"
+
+    def ready(self):
+        from assessments.extensions import PERSON_PAGE_PROVIDERS
+
+        from .selectors import person_page_plans
+
+        PERSON_PAGE_PROVIDERS.append(person_page_plans)

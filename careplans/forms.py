@@ -1,0 +1,222 @@
+from django import forms
+from django.utils import timezone
+from django_scopes.forms import SafeModelChoiceField
+
+from assessments.forms import LimitTextMixin
+from assessments.models import Assessment, StandardService
+from sites.permissions import Role
+
+from .models import CarePlan, DelegatedLimit, OutcomeReview, Response, Review
+
+
+class PlanCreateForm(forms.Form):
+    assessment = forms.ModelChoiceField(
+        queryset=Assessment.objects.none(),
+        label="The assessment this plan answers",
+        empty_label=None,
+    )
+    carer_assessment = forms.ModelChoiceField(
+        queryset=Assessment.objects.none(),
+        required=False,
+        label="Also serve the outcomes of this carer's assessment",
+        empty_label="No carer's assessment",
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        completed = Assessment.objects.filter(
+            site=person.site, status=Assessment.Status.COMPLETED
+        ).select_related("person")
+        self.fields["assessment"].queryset = completed.filter(person=person)
+        self.fields["carer_assessment"].queryset = completed.filter(
+            kind=Assessment.Kind.CARER, cared_for=person
+        )
+        self.fields["assessment"].label_from_instance = _assessment_label
+        self.fields["carer_assessment"].label_from_instance = _assessment_label
+
+
+def _assessment_label(assessment):
+    return (
+        f"{assessment.get_kind_display()} of {assessment.person.display_name}, "
+        f"{assessment.assessment_date:%d %b %Y}"
+    )
+
+
+class PlanForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = CarePlan
+        fields = [
+            "start_date",
+            "person_views",
+            "officer_recommendation",
+            "prevention_advice",
+            "contingency_plan",
+            "direct_payment_notes",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "person_views": "What the person and their carer think of the plan, in "
+            "their words. A panel must see this.",
+            "officer_recommendation": "What you recommend and why (for sign-off or "
+            "panel).",
+            "contingency_plan": "What happens if a response fails or a carer is ill.",
+        }
+
+    def clean_start_date(self):
+        start = self.cleaned_data.get("start_date")
+        if start and start < timezone.localdate().replace(
+            year=timezone.localdate().year - 1
+        ):
+            raise forms.ValidationError("The start date is more than a year ago.")
+        return start
+
+
+class ResponseForm(LimitTextMixin, forms.ModelForm):
+    outcomes = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which outcomes does this serve?",
+        error_messages={
+            "required": "Tick at least one outcome: every response must answer an "
+            "outcome the person named."
+        },
+    )
+
+    class Meta:
+        model = Response
+        fields = [
+            "description",
+            "kind",
+            "origin",
+            "outcomes",
+            "replaces",
+            "replaced_weekly_cost",
+            "provider",
+            "times",
+            "period",
+            "unit_cost",
+            "paid_by_direct_payment",
+            "start_date",
+            "end_date",
+        ]
+        field_classes = {"replaces": SafeModelChoiceField}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "origin": forms.RadioSelect,
+        }
+        help_texts = {
+            "replaced_weekly_cost": "Leave blank to use the catalogue's typical cost. "
+            "Enter 0 if it replaces nothing.",
+            "unit_cost": "Enter 0 for unpaid help (family, friends, free groups).",
+        }
+
+    def __init__(self, *args, plan, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcomes"].queryset = outcomes
+        self.fields["outcomes"].label_from_instance = lambda o: f"“{o.in_own_words}”"
+        self.fields["replaces"].queryset = StandardService.objects.filter(
+            site_id=plan.site_id, is_active=True
+        )
+        self.fields["replaces"].empty_label = "Nothing: it is new"
+        self.fields["replaced_weekly_cost"].required = False
+        for name in ("unit_cost", "replaced_weekly_cost"):
+            self.fields[name].widget.attrs.update(
+                min="0", step="0.01", inputmode="decimal"
+            )
+        self.fields["times"].widget.attrs["min"] = "1"
+        if self.instance.pk:
+            self.initial["outcomes"] = list(
+                self.instance.outcomes.values_list("pk", flat=True)
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        replaces = cleaned.get("replaces")
+        if cleaned.get("replaced_weekly_cost") is None:
+            cleaned["replaced_weekly_cost"] = (
+                replaces.typical_weekly_cost if replaces else 0
+            )
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        if (
+            cleaned.get("kind") == Response.Kind.STANDARD
+            and cleaned.get("origin") == Response.Origin.ASKED_FOR
+            and not replaces
+        ):
+            pass  # a standard service the person asked for is fine
+        return cleaned
+
+
+class ReasonForm(LimitTextMixin, forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reasons",
+        min_length=10,
+        error_messages={
+            "min_length": "Give the reasons in a sentence or two (at least 10 characters)."
+        },
+    )
+
+
+class SignOffForm(LimitTextMixin, forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Note (optional)",
+    )
+
+
+class ReviewForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["person_view", "result", "notes"]
+        widgets = {
+            "person_view": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "result": forms.RadioSelect,
+        }
+        labels = {"result": "What happens to the plan now"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].required = True
+
+
+class OutcomeRatingForm(LimitTextMixin, forms.Form):
+    rating = forms.ChoiceField(
+        choices=OutcomeReview.Rating.choices, widget=forms.RadioSelect, label="Met?"
+    )
+    person_view = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="In their words"
+    )
+
+    def __init__(self, *args, outcome, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome = outcome
+
+
+class DelegatedLimitForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = DelegatedLimit
+        fields = ["role", "weekly_limit", "effective_from", "notes"]
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        }
+        labels = {"weekly_limit": "Highest weekly cost (£)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (Role.TEAM_MANAGER.value, Role.TEAM_MANAGER.label),
+            (Role.SENIOR_MANAGER.value, Role.SENIOR_MANAGER.label),
+        ]
+        self.fields["weekly_limit"].widget.attrs.update(min="0", step="0.01")
+
+
+class CloseForm(ReasonForm):
+    pass

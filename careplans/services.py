@@ -1,0 +1,687 @@
+"""Everything that changes care plans: drafting, routing, sign-off, versions, reviews.
+
+Views, the panels app, seeding and tests all call these functions.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Assessment, DesiredOutcome
+from sites.audit import record_event
+from sites.models import AuditEvent, Membership
+from sites.permissions import Role
+
+from .models import (
+    CarePlan,
+    DelegatedLimit,
+    OutcomeReview,
+    PlanDecision,
+    Response,
+    ResponseOutcome,
+    Review,
+    ReviewPolicy,
+    plan_costs,
+)
+
+S = CarePlan.Status
+MIN_REASON_LENGTH = 10
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _lock(plan):
+    return CarePlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _ensure(plan, to):
+    if to not in CarePlan.TRANSITIONS[plan.status]:
+        raise ValidationError(
+            f"A plan that is {plan.get_status_display().lower()} cannot become "
+            f"{S(to).label.lower()}.",
+            code="transition_not_allowed",
+        )
+
+
+def _audit(plan, by, action):
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=plan.site,
+        obj=plan,
+        action=action,
+    )
+
+
+def _decide(plan, by, kind, reason=""):
+    return PlanDecision.objects.create(
+        site=plan.site, plan=plan, kind=kind, by=by, reason=reason
+    )
+
+
+def _ensure_editable(plan):
+    if not plan.is_editable:
+        raise ValidationError(
+            "Only a draft plan can be changed. To change an approved plan, make a new "
+            "version of it.",
+            code="not_editable",
+        )
+
+
+def _require_reason(reason):
+    if len((reason or "").strip()) < MIN_REASON_LENGTH:
+        raise ValidationError(
+            "Give the reasons in a sentence or two, so the officer knows what to change.",
+            code="reason_required",
+        )
+
+
+def plan_outcomes(plan):
+    """The desired outcomes a plan may serve: from its assessment(s)."""
+    ids = [plan.assessment_id]
+    if plan.carer_assessment_id:
+        ids.append(plan.carer_assessment_id)
+    return DesiredOutcome.objects.filter(site=plan.site, assessment_id__in=ids)
+
+
+# --- drafting ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_plan(*, person, assessment, by, carer_assessment=None):
+    """Draft a plan from a completed assessment (and optionally a carer's one)."""
+    if (
+        assessment.person_id != person.pk
+        or assessment.status != Assessment.Status.COMPLETED
+    ):
+        raise ValidationError(
+            "A plan is drafted from one of the person's completed assessments.",
+            code="assessment",
+        )
+    if carer_assessment is not None and (
+        carer_assessment.kind != Assessment.Kind.CARER
+        or carer_assessment.status != Assessment.Status.COMPLETED
+        or carer_assessment.cared_for_id != person.pk
+    ):
+        raise ValidationError(
+            "The carer's assessment must be completed and be about caring for this "
+            "person.",
+            code="carer_assessment",
+        )
+    plan = CarePlan.objects.create(
+        site=person.site,
+        person=person,
+        assessment=assessment,
+        carer_assessment=carer_assessment,
+        written_by=by,
+    )
+    _audit(plan, by, "Plan drafted")
+    return plan
+
+
+@transaction.atomic
+def update_plan(plan, *, by, expected_version, **fields):
+    locked = _lock(plan)
+    _ensure_editable(locked)
+    if locked.edit_version != expected_version:
+        raise ValidationError(
+            "Someone else changed this plan while you were editing. Your text is shown "
+            "below; check it against the latest and save again.",
+            code="stale",
+        )
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.edit_version += 1
+    locked.save()
+    return locked
+
+
+def _check_outcomes(plan, outcomes):
+    outcomes = list(outcomes)
+    if not outcomes:
+        raise ValidationError(
+            "Every response must answer at least one of the outcomes the person named.",
+            code="no_outcome",
+        )
+    allowed = set(plan_outcomes(plan).values_list("pk", flat=True))
+    if any(o.pk not in allowed for o in outcomes):
+        raise ValidationError(
+            "A response can only serve this plan's desired outcomes.", code="outcome"
+        )
+    return outcomes
+
+
+@transaction.atomic
+def save_response(plan, *, by, outcomes, response=None, **fields):
+    """Add a response to a draft plan, or change one. It must serve an outcome."""
+    locked = _lock(plan)
+    _ensure_editable(locked)
+    outcomes = _check_outcomes(locked, outcomes)
+    if response is None:
+        response = Response(site=locked.site, plan=locked)
+        response.position = locked.responses.count() + 1
+    elif response.plan_id != locked.pk:
+        raise ValidationError("That response belongs to another plan.", code="plan")
+    for name, value in fields.items():
+        setattr(response, name, value)
+    response.full_clean(exclude=["site", "plan", "outcomes"])
+    response.save()
+    response.outcomes.set(outcomes, through_defaults={"site": locked.site})
+    locked.edit_version += 1
+    locked.save(update_fields=["edit_version", "updated_at"])
+    return response
+
+
+@transaction.atomic
+def remove_response(plan, response, *, by):
+    locked = _lock(plan)
+    _ensure_editable(locked)
+    if response.plan_id != locked.pk:
+        raise ValidationError("That response belongs to another plan.", code="plan")
+    ResponseOutcome.objects.filter(response=response).delete()
+    response.delete()
+    locked.edit_version += 1
+    locked.save(update_fields=["edit_version", "updated_at"])
+
+
+# --- routing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Routing:
+    route: str
+    reasons: list
+    approver_roles: list  # roles whose limit covers the plan (sign-off route only)
+
+
+def limits_in_force(site, day):
+    """The delegated limit of each role on a given day: {role: DelegatedLimit}."""
+    current = {}
+    for limit in (
+        DelegatedLimit.objects.filter(site=site)
+        .in_force_on(day)
+        .order_by("role", "-effective_from")
+    ):
+        current.setdefault(limit.role, limit)
+    return current
+
+
+def route_for(plan, responses, *, day=None):
+    """Where a plan goes, by rule: sign-off within a delegated limit, else panel."""
+    day = day or timezone.localdate()
+    costs = plan_costs(responses)
+    weekly = costs["weekly"]
+    reasons = []
+    non_standard = [r for r in responses if not r.is_standard and r.is_funded]
+    for response in non_standard:
+        reasons.append(
+            f"“{response.description[:80]}” is not a standard service "
+            f"({response.get_kind_display().lower()})."
+        )
+    limits = limits_in_force(plan.site, day)
+    approvers = [
+        role
+        for role, limit in sorted(limits.items(), key=lambda item: item[1].weekly_limit)
+        if limit.weekly_limit >= weekly
+    ]
+    if not approvers:
+        if limits:
+            highest = max(limits.values(), key=lambda limit: limit.weekly_limit)
+            reasons.append(
+                f"Its weekly cost, £{weekly}, is over every delegated limit (the highest "
+                f"is £{highest.weekly_limit} for a {highest.get_role_display().lower()})."
+            )
+        else:
+            reasons.append("No delegated limit is set for this site.")
+    if reasons:
+        return Routing(CarePlan.Route.PANEL, reasons, [])
+    first = limits[approvers[0]]
+    reasons.append(
+        f"All responses are standard services and the weekly cost, £{weekly}, is within "
+        f"the {first.get_role_display().lower()}'s delegated limit of £{first.weekly_limit}."
+    )
+    return Routing(CarePlan.Route.SIGN_OFF, reasons, approvers)
+
+
+def _signature(responses):
+    return sorted((r.kind, r.is_funded) for r in responses)
+
+
+def submission_problems(plan, responses):
+    problems = []
+    if not responses:
+        problems.append("Add at least one response.")
+    if not plan.start_date:
+        problems.append("Set the date the plan starts.")
+    ids = set(
+        ResponseOutcome.objects.filter(response__plan=plan).values_list(
+            "response_id", flat=True
+        )
+    )
+    for response in responses:
+        if response.pk not in ids:
+            problems.append(
+                f"“{response.description[:60]}” does not serve an outcome yet."
+            )
+    return problems
+
+
+@transaction.atomic
+def submit_plan(plan, *, by):
+    """Draft -> awaiting sign-off, awaiting panel, or (an unchanged revision) approved."""
+    locked = _lock(plan)
+    if locked.status != S.DRAFT:
+        _ensure(locked, S.AWAITING_SIGN_OFF)
+    responses = list(locked.responses.all())
+    problems = submission_problems(locked, responses)
+    if problems:
+        raise ValidationError(
+            "The plan cannot be submitted yet: " + " ".join(problems), code="incomplete"
+        )
+    now = timezone.now()
+    locked.submitted_by, locked.submitted_at = by, now
+    previous = locked.previous
+    if previous is not None and previous.status in {S.APPROVED, S.UNDER_REVIEW}:
+        before = list(previous.responses.all())
+        if plan_costs(before)["weekly"] == plan_costs(responses)[
+            "weekly"
+        ] and _signature(before) == _signature(responses):
+            locked.route = CarePlan.Route.UNCHANGED
+            locked.routing_reasons = [
+                "The weekly cost and the kinds of response are the same as in the "
+                f"approved version {previous.version_number}, so it is not routed again."
+            ]
+            locked.authorised_weekly = previous.authorised_weekly
+            _decide(locked, by, PlanDecision.Kind.APPROVED_UNCHANGED)
+            _activate(
+                locked, by=by, note="Approved under the previous version's approval."
+            )
+            _audit(locked, by, "Plan submitted: approved unchanged")
+            return locked
+    routing = route_for(locked, responses)
+    locked.route = routing.route
+    locked.routing_reasons = routing.reasons
+    if routing.route == CarePlan.Route.PANEL:
+        _ensure(locked, S.AWAITING_PANEL)
+        locked.status = S.AWAITING_PANEL
+        locked.needs_panel_since = now
+    else:
+        _ensure(locked, S.AWAITING_SIGN_OFF)
+        locked.status = S.AWAITING_SIGN_OFF
+    locked.save()
+    _decide(locked, by, PlanDecision.Kind.SUBMITTED)
+    _audit(locked, by, f"Plan submitted: {locked.get_status_display().lower()}")
+    return locked
+
+
+def may_sign_off(plan, user, *, weekly, day=None):
+    """Whether ``user`` may sign off ``plan``: not its author, within their limit."""
+    if user.pk in {plan.written_by_id, plan.submitted_by_id}:
+        return False, "Nobody signs off a plan they wrote."
+    day = day or timezone.localdate()
+    roles = set(
+        Membership.objects.active()
+        .filter(site=plan.site, user=user)
+        .values_list("role", flat=True)
+    )
+    limits = limits_in_force(plan.site, day)
+    covering = [r for r in roles if r in limits and limits[r].weekly_limit >= weekly]
+    if not covering:
+        return False, f"The weekly cost, £{weekly}, is over your delegated limit."
+    return True, ""
+
+
+def _schedule_review(plan, *, kind, due):
+    return Review.objects.create(site=plan.site, plan=plan, kind=kind, due_date=due)
+
+
+def _first_review_due(plan):
+    policy = ReviewPolicy.objects.filter(site=plan.site).first()
+    weeks = policy.first_review_weeks if policy else 8
+    start = plan.start_date or timezone.localdate()
+    return start + timedelta(weeks=weeks)
+
+
+def _activate(plan, *, by, note=""):
+    """Make a plan the active one: approve it, supersede its previous version, and
+    schedule its first review."""
+    plan.status = S.APPROVED
+    plan.approved_by, plan.approved_at = by, timezone.now()
+    plan.approval_note = note
+    if plan.authorised_weekly is None:
+        plan.authorised_weekly = plan_costs(plan.responses.all())["weekly"]
+    plan.save()
+    previous = plan.previous
+    if previous is not None and previous.status in {S.APPROVED, S.UNDER_REVIEW}:
+        previous.status = S.CLOSED
+        previous.closed_at = timezone.now()
+        previous.closed_reason = f"Replaced by version {plan.version_number}."
+        previous.save(
+            update_fields=["status", "closed_at", "closed_reason", "updated_at"]
+        )
+        previous.reviews.open().update(status=Review.Status.CANCELLED)
+    _schedule_review(plan, kind=Review.Kind.FIRST, due=_first_review_due(plan))
+
+
+@transaction.atomic
+def sign_off_plan(plan, *, by, note=""):
+    """Awaiting sign-off -> approved, by a manager within their delegated limit."""
+    locked = _lock(plan)
+    _ensure(locked, S.APPROVED)
+    if locked.status != S.AWAITING_SIGN_OFF:
+        raise ValidationError(
+            "Only a plan awaiting sign-off can be signed off.",
+            code="transition_not_allowed",
+        )
+    weekly = plan_costs(locked.responses.all())["weekly"]
+    allowed, why = may_sign_off(locked, by, weekly=weekly)
+    if not allowed:
+        raise ValidationError(why, code="not_allowed")
+    _decide(locked, by, PlanDecision.Kind.SIGNED_OFF, note)
+    _activate(locked, by=by, note=note)
+    _audit(locked, by, "Plan signed off")
+    return locked
+
+
+@transaction.atomic
+def return_plan(plan, *, by, reason):
+    """Awaiting sign-off -> draft, with the reasons shown to the officer."""
+    locked = _lock(plan)
+    if locked.status != S.AWAITING_SIGN_OFF:
+        raise ValidationError(
+            "Only a plan awaiting sign-off can be returned here.",
+            code="transition_not_allowed",
+        )
+    if by.pk == locked.written_by_id:
+        raise ValidationError("Nobody returns a plan they wrote.", code="not_allowed")
+    _require_reason(reason)
+    locked.status = S.DRAFT
+    locked.save(update_fields=["status", "updated_at"])
+    _decide(locked, by, PlanDecision.Kind.RETURNED, reason)
+    _audit(locked, by, "Plan returned")
+    return locked
+
+
+@transaction.atomic
+def approve_plan_by_panel(plan, *, by, authorised_weekly: Decimal, note=""):
+    """Awaiting panel -> approved. Called by the panels app when a panel decides."""
+    locked = _lock(plan)
+    if locked.status != S.AWAITING_PANEL:
+        raise ValidationError(
+            "Only a plan awaiting panel can be approved by a panel.",
+            code="transition_not_allowed",
+        )
+    if authorised_weekly is None or authorised_weekly < 0:
+        raise ValidationError(
+            "The authorised amount cannot be negative.", code="amount"
+        )
+    locked.authorised_weekly = authorised_weekly
+    _decide(locked, by, PlanDecision.Kind.APPROVED_BY_PANEL, note)
+    _activate(locked, by=by, note=note)
+    _audit(locked, by, "Plan approved by panel")
+    return locked
+
+
+@transaction.atomic
+def return_plan_from_panel(plan, *, by, reason):
+    """Awaiting panel -> draft (deferred or referred back), with the panel's reasons."""
+    locked = _lock(plan)
+    if locked.status != S.AWAITING_PANEL:
+        raise ValidationError(
+            "Only a plan awaiting panel can be returned by a panel.",
+            code="transition_not_allowed",
+        )
+    _require_reason(reason)
+    locked.status = S.DRAFT
+    locked.needs_panel_since = None
+    locked.save(update_fields=["status", "needs_panel_since", "updated_at"])
+    _decide(locked, by, PlanDecision.Kind.RETURNED_BY_PANEL, reason)
+    _audit(locked, by, "Plan returned by panel")
+    return locked
+
+
+@transaction.atomic
+def close_plan(plan, *, by, reason):
+    locked = _lock(plan)
+    _ensure(locked, S.CLOSED)
+    _require_reason(reason)
+    locked.status = S.CLOSED
+    locked.closed_at = timezone.now()
+    locked.closed_reason = reason
+    locked.save(update_fields=["status", "closed_at", "closed_reason", "updated_at"])
+    locked.reviews.open().update(status=Review.Status.CANCELLED)
+    _decide(locked, by, PlanDecision.Kind.CLOSED, reason)
+    _audit(locked, by, "Plan closed")
+    return locked
+
+
+# --- versions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def revise_plan(plan, *, by):
+    """An approved plan is never edited: copy it into a new draft version."""
+    locked = _lock(plan)
+    if locked.status not in {S.APPROVED, S.UNDER_REVIEW}:
+        raise ValidationError(
+            "Only an approved plan can be changed by a new version.",
+            code="transition_not_allowed",
+        )
+    if hasattr(locked, "next_version"):
+        raise ValidationError(
+            "A new version of this plan already exists.", code="already_revised"
+        )
+    copy_fields = [
+        "person_id",
+        "assessment_id",
+        "carer_assessment_id",
+        "start_date",
+        "person_views",
+        "officer_recommendation",
+        "prevention_advice",
+        "contingency_plan",
+        "direct_payment_notes",
+    ]
+    revision = CarePlan.objects.create(
+        site=locked.site,
+        previous=locked,
+        version_number=locked.version_number + 1,
+        written_by=by,
+        **{name: getattr(locked, name) for name in copy_fields},
+    )
+    links = {}
+    for link in ResponseOutcome.objects.filter(response__plan=locked):
+        links.setdefault(link.response_id, []).append(link.desired_outcome_id)
+    for old in locked.responses.all():
+        new = Response.objects.create(
+            site=locked.site,
+            plan=revision,
+            lineage=old.lineage,
+            **{
+                f.attname: getattr(old, f.attname)
+                for f in Response._meta.concrete_fields
+                if f.name
+                not in {
+                    "id",
+                    "code",
+                    "lineage",
+                    "plan",
+                    "site",
+                    "created_at",
+                    "updated_at",
+                }
+            },
+        )
+        ResponseOutcome.objects.bulk_create(
+            ResponseOutcome(site=locked.site, response=new, desired_outcome_id=o)
+            for o in links.get(old.pk, [])
+        )
+    _audit(revision, by, f"Version {revision.version_number} drafted")
+    return revision
+
+
+COMPARED = [
+    ("description", "What"),
+    ("kind", "Type"),
+    ("origin", "Whose idea"),
+    ("provider", "Provider"),
+    ("frequency", "How often"),
+    ("unit_cost", "Cost each time"),
+    ("weekly_cost", "Weekly cost"),
+    ("replaces", "Replaces"),
+]
+
+
+def compare_versions(old_responses, new_responses):
+    """What changed between two versions' responses, in words."""
+    old = {r.lineage: r for r in old_responses}
+    new = {r.lineage: r for r in new_responses}
+    changes = []
+    for lineage, response in new.items():
+        if lineage not in old:
+            changes.append({"kind": "added", "response": response, "fields": []})
+            continue
+        before = old[lineage]
+        fields = []
+        for attr, label in COMPARED:
+            a, b = getattr(before, attr), getattr(response, attr)
+            if a != b:
+                fields.append(
+                    {
+                        "label": label,
+                        "before": _show(before, attr),
+                        "after": _show(response, attr),
+                    }
+                )
+        if fields:
+            changes.append({"kind": "changed", "response": response, "fields": fields})
+    for lineage, response in old.items():
+        if lineage not in new:
+            changes.append({"kind": "removed", "response": response, "fields": []})
+    return changes
+
+
+def _show(response, attr):
+    if attr == "kind":
+        return response.get_kind_display()
+    if attr == "origin":
+        return response.get_origin_display()
+    if attr in {"unit_cost", "weekly_cost"}:
+        return f"£{getattr(response, attr)}"
+    value = getattr(response, attr)
+    return "—" if value in (None, "") else str(value)
+
+
+# --- reviews --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_review(review, *, by):
+    """Approved -> under review."""
+    locked = _lock(review.plan)
+    _ensure(locked, S.UNDER_REVIEW)
+    if review.status != Review.Status.SCHEDULED:
+        raise ValidationError("This review is not open.", code="review_closed")
+    locked.status = S.UNDER_REVIEW
+    locked.save(update_fields=["status", "updated_at"])
+    _audit(locked, by, "Review started")
+    return locked
+
+
+@transaction.atomic
+def complete_review(review, *, by, ratings, result, person_view="", notes=""):
+    """Record each outcome as fully / partially / not met and the plan-level result.
+
+    ``ratings`` maps each of the plan's desired outcomes to ``(rating, their view)``.
+    Under review -> approved; the next review is scheduled. A "plan changed" result
+    also drafts the next version of the plan.
+    """
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status != Review.Status.SCHEDULED:
+        raise ValidationError(
+            "This review has already been recorded.", code="review_closed"
+        )
+    locked = _lock(review.plan)
+    if locked.status != S.UNDER_REVIEW:
+        raise ValidationError("Start the review first.", code="transition_not_allowed")
+    served = set(
+        ResponseOutcome.objects.filter(response__plan=locked).values_list(
+            "desired_outcome_id", flat=True
+        )
+    )
+    missing = served - {o.pk for o in ratings}
+    if missing:
+        raise ValidationError(
+            "Rate every outcome the plan serves.", code="ratings_incomplete"
+        )
+    for outcome, (rating, view) in ratings.items():
+        OutcomeReview.objects.create(
+            site=locked.site,
+            review=review,
+            desired_outcome=outcome,
+            rating=rating,
+            person_view=view,
+        )
+    review.status = Review.Status.COMPLETED
+    review.result = result
+    review.person_view = person_view
+    review.notes = notes
+    review.completed_by, review.completed_at = by, timezone.now()
+    review.save()
+    locked.status = S.APPROVED
+    locked.save(update_fields=["status", "updated_at"])
+    policy = ReviewPolicy.objects.filter(site=locked.site).first()
+    months = policy.later_review_months if policy else 12
+    _schedule_review(
+        locked,
+        kind=Review.Kind.ANNUAL,
+        due=timezone.localdate() + timedelta(days=round(months * 365 / 12)),
+    )
+    _audit(locked, by, f"Review recorded: {review.get_result_display().lower()}")
+    revision = None
+    if result == Review.Result.PLAN_CHANGED:
+        revision = revise_plan(locked, by=by)
+    return review, revision
+
+
+@transaction.atomic
+def set_delegated_limit(*, site, role, weekly_limit, effective_from, by, notes=""):
+    """A new limit for a role from a date; the one it replaces ends the day before."""
+    if weekly_limit < 0:
+        raise ValidationError("A limit cannot be negative.", code="amount")
+    if role not in {Role.TEAM_MANAGER, Role.SENIOR_MANAGER}:
+        raise ValidationError(
+            "Delegated limits are for team managers and senior managers.", code="role"
+        )
+    if DelegatedLimit.objects.filter(
+        site=site, role=role, effective_from__gte=effective_from
+    ).exists():
+        raise ValidationError(
+            "A limit for this role already starts on or after that date.", code="order"
+        )
+    # Saved one by one (not update()) so the change history records each.
+    for open_ended in DelegatedLimit.objects.filter(
+        site=site, role=role, effective_to__isnull=True
+    ):
+        open_ended.effective_to = effective_from - timedelta(days=1)
+        open_ended.save()
+    limit = DelegatedLimit.objects.create(
+        site=site,
+        role=role,
+        weekly_limit=weekly_limit,
+        effective_from=effective_from,
+        notes=notes,
+    )
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=site,
+        obj=limit,
+        action=f"Delegated limit set: {limit.get_role_display()} £{weekly_limit}",
+    )
+    return limit

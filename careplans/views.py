@@ -1,0 +1,440 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments.models import Person
+from carehub.pdf import pdf_response, render_pdf
+from sites.audit import record_access
+from sites.decorators import require_capability
+from sites.models import AuditEvent
+from sites.preserve import preserves_input, restore_input
+from sites.shortcuts import get_for_site
+
+from . import selectors, services
+from .forms import (
+    CloseForm,
+    DelegatedLimitForm,
+    OutcomeRatingForm,
+    PlanCreateForm,
+    PlanForm,
+    ReasonForm,
+    ResponseForm,
+    ReviewForm,
+    SignOffForm,
+)
+from .models import CarePlan, DelegatedLimit, Response, Review
+
+PAGE_SIZE = 25
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+def _plan_url(site_slug, plan, anchor=""):
+    url = reverse("plan_detail", kwargs={"site_slug": site_slug, "code": plan.code})
+    return f"{url}#{anchor}" if anchor else url
+
+
+@require_http_methods(["GET"])
+@require_capability("view_people")
+def plan_list(request, site_slug):
+    status = request.GET.get("status", "")
+    plans = selectors.plans_for_list(request.site, status=status)
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.attach_costs(page.object_list)
+    return render(
+        request,
+        "careplans/careplan_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": CarePlan.Status.choices,
+            "query": f"status={status}" if status else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability("plan")
+def plan_create(request, site_slug, code):
+    person = get_for_site(Person, request.site, code=code)
+    form = PlanCreateForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_plan(
+                person=person, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "The plan is drafted. Add the responses next.")
+            return redirect("plan_detail", site_slug=site_slug, code=plan.code)
+    return render(
+        request, "careplans/careplan_create.html", {"person": person, "form": form}
+    )
+
+
+@require_http_methods(["GET"])
+@require_capability("view_people")
+def plan_detail(request, site_slug, code):
+    plan = selectors.plan_for_page(request.site, code)
+    record_access(request, plan)
+    context = selectors.plan_page_context(plan)
+    caps = request.capabilities
+    context["may_edit"] = plan.is_editable and "plan" in caps
+    context["may_sign_off"] = (
+        plan.status == CarePlan.Status.AWAITING_SIGN_OFF and "sign_off_plan" in caps
+    )
+    if context["may_sign_off"]:
+        allowed, why = services.may_sign_off(
+            plan, request.user, weekly=context["costs"]["weekly"]
+        )
+        context["sign_off_allowed"], context["sign_off_refusal"] = allowed, why
+        context["sign_off_form"] = SignOffForm()
+        context["return_form"] = ReasonForm()
+    return render(request, "careplans/careplan_detail.html", context)
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("plan")
+def plan_edit(request, site_slug, code):
+    plan = get_for_site(
+        CarePlan.objects.select_related("person"), request.site, code=code
+    )
+    if not plan.is_editable:
+        messages.error(
+            request, "Only a draft can be changed; make a new version instead."
+        )
+        return redirect("plan_detail", site_slug=site_slug, code=code)
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = PlanForm(data, instance=plan)
+    version = _version(request, plan.edit_version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_plan(
+                plan, by=request.user, expected_version=version, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "The plan has been saved.")
+            return redirect("plan_detail", site_slug=site_slug, code=code)
+    return render(
+        request,
+        "careplans/careplan_form.html",
+        {"plan": plan, "person": plan.person, "form": form, "version": version},
+    )
+
+
+def _version(request, default):
+    try:
+        return int(request.POST.get("version", default))
+    except (TypeError, ValueError):
+        return -1
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("plan")
+def response_edit(request, site_slug, code, response_code=None):
+    plan = get_for_site(
+        CarePlan.objects.select_related("person"), request.site, code=code
+    )
+    response = None
+    if response_code is not None:
+        response = get_for_site(Response, request.site, code=response_code, plan=plan)
+    if not plan.is_editable:
+        messages.error(
+            request, "Only a draft can be changed; make a new version instead."
+        )
+        return redirect("plan_detail", site_slug=site_slug, code=code)
+    outcomes = services.plan_outcomes(plan).select_related("assessment__person")
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = ResponseForm(data, instance=response, plan=plan, outcomes=outcomes)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "outcomes"}
+        try:
+            services.save_response(
+                plan,
+                by=request.user,
+                response=response,
+                outcomes=form.cleaned_data["outcomes"],
+                **fields,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "The response has been saved.")
+            return redirect(_plan_url(site_slug, plan, "responses"))
+    return render(
+        request,
+        "careplans/response_form.html",
+        {"plan": plan, "person": plan.person, "form": form, "response": response},
+    )
+
+
+@require_POST
+@require_capability("plan")
+def response_delete(request, site_slug, code, response_code):
+    plan = get_for_site(CarePlan, request.site, code=code)
+    response = get_for_site(Response, request.site, code=response_code, plan=plan)
+    try:
+        services.remove_response(plan, response, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "The response has been removed.")
+    return redirect(_plan_url(site_slug, plan, "responses"))
+
+
+@require_POST
+@require_capability("plan")
+def plan_submit(request, site_slug, code):
+    plan = get_for_site(CarePlan, request.site, code=code)
+    try:
+        plan = services.submit_plan(plan, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, f"Submitted: the plan is now {plan.get_status_display().lower()}."
+        )
+    return redirect("plan_detail", site_slug=site_slug, code=code)
+
+
+@require_POST
+@require_capability("sign_off_plan")
+def plan_sign_off(request, site_slug, code):
+    plan = get_for_site(CarePlan, request.site, code=code)
+    form = SignOffForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.sign_off_plan(plan, by=request.user, note=note)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "The plan is signed off and active.")
+    return redirect("plan_detail", site_slug=site_slug, code=code)
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("sign_off_plan")
+def plan_return(request, site_slug, code):
+    plan = get_for_site(
+        CarePlan.objects.select_related("person"), request.site, code=code
+    )
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = ReasonForm(data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_plan(
+                plan, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "The plan has been returned to the officer.")
+            return redirect("plan_detail", site_slug=site_slug, code=code)
+    return render(
+        request,
+        "careplans/careplan_reason.html",
+        {"plan": plan, "person": plan.person, "form": form, "action": "return"},
+    )
+
+
+@require_POST
+@require_capability("plan")
+def plan_revise(request, site_slug, code):
+    plan = get_for_site(CarePlan, request.site, code=code)
+    try:
+        revision = services.revise_plan(plan, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("plan_detail", site_slug=site_slug, code=code)
+    messages.success(
+        request,
+        f"Version {revision.version_number} is drafted. The approved version stays "
+        "active until this one is approved.",
+    )
+    return redirect("plan_detail", site_slug=site_slug, code=revision.code)
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("plan")
+def plan_close(request, site_slug, code):
+    plan = get_for_site(
+        CarePlan.objects.select_related("person"), request.site, code=code
+    )
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = CloseForm(data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_plan(
+                plan, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "The plan is closed.")
+            return redirect("plan_detail", site_slug=site_slug, code=code)
+    return render(
+        request,
+        "careplans/careplan_reason.html",
+        {"plan": plan, "person": plan.person, "form": form, "action": "close"},
+    )
+
+
+@require_http_methods(["GET"])
+@require_capability("view_people")
+def plan_pdf(request, site_slug, code):
+    """The plan the person keeps: plain English, their words first, large type."""
+    plan = selectors.plan_for_page(request.site, code)
+    context = selectors.plan_page_context(plan)
+    context["printed_by"] = request.user
+    pdf = render_pdf("pdf/careplan.html", context, request=request)
+    record_access(request, plan, kind=AuditEvent.Kind.PRINT, action="Plan PDF")
+    return pdf_response(pdf, f"care-plan-{plan.code}.pdf")
+
+
+@require_http_methods(["GET"])
+@require_capability("review_plan")
+def reviews_due(request, site_slug):
+    team = (
+        request.GET.get("scope") == "team"
+        and "view_team_reviews" in request.capabilities
+    )
+    horizon = timezone.localdate() + selectors.REVIEW_HORIZON
+    reviews = selectors.reviews_due(
+        request.site, by=horizon, officer=None if team else request.user
+    )
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "careplans/review_list.html",
+        {
+            "page": page,
+            "team": team,
+            "may_see_team": "view_team_reviews" in request.capabilities,
+            "today": timezone.localdate(),
+            "horizon": horizon,
+            "query": "scope=team" if team else "",
+        },
+    )
+
+
+@require_POST
+@require_capability("review_plan")
+def review_start(request, site_slug, code):
+    review = get_for_site(
+        Review.objects.select_related("plan"), request.site, code=code
+    )
+    try:
+        services.start_review(review, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("plan_detail", site_slug=site_slug, code=review.plan.code)
+    return redirect("review_record", site_slug=site_slug, code=code)
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("review_plan")
+def review_record(request, site_slug, code):
+    review = get_for_site(
+        Review.objects.select_related("plan__person"), request.site, code=code
+    )
+    plan = review.plan
+    if (
+        review.status != Review.Status.SCHEDULED
+        or plan.status != CarePlan.Status.UNDER_REVIEW
+    ):
+        messages.info(request, "This review is not open for recording.")
+        return redirect("plan_detail", site_slug=site_slug, code=plan.code)
+    outcomes = selectors.served_outcomes(plan)
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = ReviewForm(data, instance=review, prefix="review")
+    rating_forms = [
+        OutcomeRatingForm(data, outcome=o, prefix=f"outcome-{o.pk}") for o in outcomes
+    ]
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(f.is_valid() for f in rating_forms)
+    ):
+        ratings = {
+            f.outcome: (f.cleaned_data["rating"], f.cleaned_data["person_view"])
+            for f in rating_forms
+        }
+        try:
+            _, revision = services.complete_review(
+                review,
+                by=request.user,
+                ratings=ratings,
+                result=form.cleaned_data["result"],
+                person_view=form.cleaned_data["person_view"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "The review has been recorded.")
+            target = revision or plan
+            return redirect("plan_detail", site_slug=site_slug, code=target.code)
+    return render(
+        request,
+        "careplans/review_form.html",
+        {
+            "review": review,
+            "plan": plan,
+            "person": plan.person,
+            "form": form,
+            "rating_forms": rating_forms,
+        },
+    )
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("view_team_reviews")
+def limit_list(request, site_slug):
+    """Delegated limits: who may sign off what, from which date, with history."""
+    may_manage = "manage_limits" in request.capabilities
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = DelegatedLimitForm(data) if may_manage else None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_delegated_limit(
+                site=request.site, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, "The new limit is recorded.")
+            return redirect("limit_list", site_slug=site_slug)
+    limits = DelegatedLimit.objects.filter(site=request.site).order_by(
+        "role", "-effective_from"
+    )
+    in_force = services.limits_in_force(request.site, timezone.localdate())
+    return render(
+        request,
+        "careplans/delegatedlimit_list.html",
+        {
+            "limits": list(limits),
+            "in_force": {limit.pk for limit in in_force.values()},
+            "form": form,
+        },
+    )
