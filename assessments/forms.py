@@ -2,6 +2,7 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django_scopes.forms import SafeModelChoiceField
 
@@ -40,10 +41,10 @@ class LimitTextMixin:
             if isinstance(field, forms.CharField) and isinstance(
                 field.widget, forms.Textarea
             ):
-                field.max_length = field.max_length or TEXT_LIMIT
-                field.validators.append(
-                    forms.CharField(max_length=field.max_length).validators[-1]
-                )
+                if field.max_length is None:
+                    # A field with its own max_length already has its validator.
+                    field.max_length = TEXT_LIMIT
+                    field.validators.append(MaxLengthValidator(TEXT_LIMIT))
                 field.widget.attrs.setdefault("rows", 3)
                 field.widget.attrs["maxlength"] = field.max_length
 
@@ -91,8 +92,14 @@ class PersonForm(LimitTextMixin, forms.ModelForm):
         worker.queryset = site_staff(site, "assess")
         worker.label_from_instance = lambda u: u.display_name
         worker.empty_label = "Not allocated"
-        self.fields["nhs_number"].max_length = 12  # spaces are allowed when typing
-        self.fields["nhs_number"].widget.attrs["maxlength"] = 12
+        # Spaces are allowed when typing (e.g. 943 476 5919): the model's limit of 10
+        # applies to the digits, so the typed text may be longer.
+        nhs = self.fields["nhs_number"]
+        nhs.max_length = 12
+        nhs.validators = [
+            v for v in nhs.validators if not isinstance(v, MaxLengthValidator)
+        ] + [MaxLengthValidator(12)]
+        nhs.widget.attrs["maxlength"] = 12
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -278,9 +285,12 @@ class OutcomesConditionForm(forms.ModelForm):
                 "Do the needs arise from a physical or mental impairment or illness?"
             )
             del self.fields["carer_health_at_risk"]
-        for name, field in self.fields.items():
+        for name in self.fields:
             value = getattr(self.instance, name)
-            field.initial = "" if value is None else ("true" if value else "false")
+            # Into the form's initial data: the instance's True/False there would
+            # otherwise win, match no radio button, and blank the answer on the next
+            # save of the section.
+            self.initial[name] = "" if value is None else ("true" if value else "false")
 
 
 class OutcomeRatingForm(LimitTextMixin, forms.ModelForm):

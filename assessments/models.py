@@ -72,9 +72,12 @@ class PersonQuerySet(SiteScopedQuerySet):
                 | Q(given_name__istartswith=word)
                 | Q(preferred_name__istartswith=word)
             )
-        postcode = normalise_postcode(text)
         if any(ch.isdigit() for ch in text):
-            query |= Q(postcode__startswith=postcode)
+            # A full postcode in any spacing ("ns42ev"), or the start of one as typed
+            # ("NS4 2").
+            query |= Q(postcode=normalise_postcode(text)) | Q(
+                postcode__startswith=" ".join(text.upper().split())
+            )
         return self.filter(query)
 
 

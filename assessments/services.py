@@ -67,6 +67,13 @@ def update_person(person, *, by, expected_version, **fields):
     locked.version += 1
     locked.full_clean(exclude=["site"])
     locked.save()
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=locked.site,
+        obj=locked,
+        action="Person's details changed",
+    )
     return locked
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sites",
     "assessments",
     "careplans",
+    "panels",
 ]
 
 MIDDLEWARE = [
@@ -232,3 +233,6 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # In the demo and the tests WhiteNoise serves straight from static/ (no collectstatic).
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# Where links in e-mails point (no trailing slash needed).
+CAREHUB_BASE_URL = os.environ.get("CAREHUB_BASE_URL", "http://127.0.0.1:8000")

@@ -12,6 +12,7 @@ site_patterns = [
     path("", include("sites.urls")),
     path("", include("assessments.urls")),
     path("", include("careplans.urls")),
+    path("", include("panels.urls")),
 ]
 
 urlpatterns = [

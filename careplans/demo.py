@@ -133,33 +133,53 @@ def _evans(site, olivia):
     services.submit_plan(plan, by=olivia)
 
 
-def _standard_plan(site, nhs_number, officer, manager):
-    person = Person.objects.get(site=site, nhs_number=nhs_number)
-    if CarePlan.objects.filter(person=person).exists():
-        return
+def quick_assessment(person, officer, *, what_matters, unable, needs, outcomes):
+    """A completed needs assessment for a demo person, through the services."""
     assessment = person.assessments.filter(status=Assessment.Status.DRAFT).first()
     if assessment is None:
         assessment = assessment_services.start_assessment(
             person=person, kind=Assessment.Kind.NEEDS, by=officer
         )
-    home_care = StandardService.objects.get(site=site, name="Home care")
-    alarm = StandardService.objects.get(site=site, name="Telecare alarm")
-    A = UnableReason.NEEDS_ASSISTANCE
     assessment = fill_assessment(
         assessment,
         by=officer,
         texts={
             "involved": "The person and their assessing officer, at home.",
-            "what_matters": "“I want to stay in my own home and be washed and dressed "
-            "by the time the day centre bus comes.”",
+            "what_matters": what_matters,
             "strengths": "A good neighbour checks in daily.",
         },
         condition=True,
-        unable={
-            "hygiene": ([A], "Cannot wash without help."),
-            "clothed": ([A], "Cannot dress without help."),
-        },
+        unable={d: ([UnableReason.NEEDS_ASSISTANCE], why) for d, why in unable.items()},
         wellbeing={"dignity": (WellbeingImpactLevel.SIGNIFICANT, "")},
+        needs=needs,
+        outcomes=[
+            (
+                words,
+                DesiredOutcome.ExpressedBy.PERSON,
+                DesiredOutcome.Category.QUALITY_OF_LIFE,
+                priority,
+            )
+            for words, priority in outcomes
+        ],
+    )
+    return assessment_services.complete_assessment(assessment, by=officer)
+
+
+def _standard_plan(site, nhs_number, officer, manager):
+    person = Person.objects.get(site=site, nhs_number=nhs_number)
+    if CarePlan.objects.filter(person=person).exists():
+        return
+    home_care = StandardService.objects.get(site=site, name="Home care")
+    alarm = StandardService.objects.get(site=site, name="Telecare alarm")
+    assessment = quick_assessment(
+        person,
+        officer,
+        what_matters="“I want to stay in my own home and be washed and dressed by the "
+        "time the day centre bus comes.”",
+        unable={
+            "hygiene": "Cannot wash without help.",
+            "clothed": "Cannot dress without help.",
+        },
         needs=[
             (
                 "Help each morning with washing and dressing.",
@@ -168,21 +188,10 @@ def _standard_plan(site, nhs_number, officer, manager):
             )
         ],
         outcomes=[
-            (
-                "To be washed and dressed and ready for the day by nine.",
-                DesiredOutcome.ExpressedBy.PERSON,
-                DesiredOutcome.Category.QUALITY_OF_LIFE,
-                1,
-            ),
-            (
-                "To know someone will come if I fall.",
-                DesiredOutcome.ExpressedBy.PERSON,
-                DesiredOutcome.Category.CHANGE,
-                2,
-            ),
+            ("To be washed and dressed and ready for the day by nine.", 1),
+            ("To know someone will come if I fall.", 2),
         ],
     )
-    assessment = assessment_services.complete_assessment(assessment, by=officer)
     ready, safe = assessment.desired_outcomes.order_by("position")
     plan = services.create_plan(person=person, assessment=assessment, by=officer)
     plan = services.update_plan(

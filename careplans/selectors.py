@@ -20,37 +20,38 @@ from .models import (
 REVIEW_HORIZON = timedelta(days=28)
 
 
-def plan_for_page(site, code):
-    """A plan with everything its page or PDF shows, in a fixed number of queries."""
-    return get_for_site(
-        CarePlan.objects.select_related(
-            "site",
-            "person",
-            "person__allocated_worker",
-            "assessment",
-            "carer_assessment__person",
-            "written_by",
-            "approved_by",
-            "submitted_by",
-            "previous",
-        ).prefetch_related(
-            Prefetch(
-                "responses",
-                queryset=Response.objects.select_related("replaces").prefetch_related(
-                    "outcomes"
-                ),
-            ),
-            Prefetch("decisions", queryset=PlanDecision.objects.select_related("by")),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.select_related("completed_by").prefetch_related(
-                    "ratings__desired_outcome"
-                ),
+def plans_with_page_data():
+    """Plans with everything their page, PDF or panel summary shows, prefetched."""
+    return CarePlan.objects.select_related(
+        "site",
+        "person",
+        "person__allocated_worker",
+        "assessment",
+        "carer_assessment__person",
+        "written_by",
+        "approved_by",
+        "submitted_by",
+        "previous",
+    ).prefetch_related(
+        Prefetch(
+            "responses",
+            queryset=Response.objects.select_related("replaces").prefetch_related(
+                "outcomes"
             ),
         ),
-        site,
-        code=code,
+        Prefetch("decisions", queryset=PlanDecision.objects.select_related("by")),
+        Prefetch(
+            "reviews",
+            queryset=Review.objects.select_related("completed_by").prefetch_related(
+                "ratings__desired_outcome"
+            ),
+        ),
     )
+
+
+def plan_for_page(site, code):
+    """A plan with everything its page or PDF shows, in a fixed number of queries."""
+    return get_for_site(plans_with_page_data(), site, code=code)
 
 
 def served_outcomes(plan):
@@ -66,42 +67,64 @@ def served_outcomes(plan):
 
 
 def plan_page_context(plan):
-    responses = list(plan.responses.all())
-    assessment_ids = [plan.assessment_id]
+    return plan_page_contexts([plan])[0]
+
+
+def _assessment_ids(plan):
+    ids = [plan.assessment_id]
     if plan.carer_assessment_id:
-        assessment_ids.append(plan.carer_assessment_id)
-    outcomes = list(
-        DesiredOutcome.objects.filter(assessment_id__in=assessment_ids)
+        ids.append(plan.carer_assessment_id)
+    return ids
+
+
+def plan_page_contexts(plans):
+    """Page context for several plans (a panel pack) in a fixed number of queries."""
+    plans = list(plans)
+    wanted = {i for plan in plans for i in _assessment_ids(plan)}
+    outcomes_by, needs_by = {}, {}
+    for outcome in (
+        DesiredOutcome.objects.filter(assessment_id__in=wanted)
         .select_related("assessment__person")
         .order_by("assessment_id", "priority", "position")
-    )
-    needs = list(
-        Need.objects.filter(assessment_id__in=assessment_ids)
+    ):
+        outcomes_by.setdefault(outcome.assessment_id, []).append(outcome)
+    for need in (
+        Need.objects.filter(assessment_id__in=wanted)
         .select_related("usual_offer", "assessment__person")
         .order_by("assessment_id", "position")
-    )
+    ):
+        needs_by.setdefault(need.assessment_id, []).append(need)
+    previous_by = {}
+    previous_ids = [plan.previous_id for plan in plans if plan.previous_id]
+    if previous_ids:
+        for response in Response.objects.filter(
+            plan_id__in=previous_ids
+        ).select_related("replaces"):
+            previous_by.setdefault(response.plan_id, []).append(response)
+    return [_context(plan, outcomes_by, needs_by, previous_by) for plan in plans]
+
+
+def _context(plan, outcomes_by, needs_by, previous_by):
+    responses = list(plan.responses.all())
+    ids = _assessment_ids(plan)
     serving = {}
     for response in responses:
         for outcome in response.outcomes.all():
             serving.setdefault(outcome.pk, []).append(response)
-    for outcome in outcomes:
-        outcome.served_by = serving.get(outcome.pk, [])
+    outcomes = []
+    for assessment_id in ids:
+        for outcome in outcomes_by.get(assessment_id, []):
+            outcome.served_by = serving.get(outcome.pk, [])
+            outcomes.append(outcome)
+    needs = [need for i in ids for need in needs_by.get(i, [])]
     decisions = list(plan.decisions.all())
-    last_return = next(
-        (
-            d
-            for d in decisions
-            if d.kind
-            in {PlanDecision.Kind.RETURNED, PlanDecision.Kind.RETURNED_BY_PANEL}
-        ),
-        None,
-    )
+    returns = {PlanDecision.Kind.RETURNED, PlanDecision.Kind.RETURNED_BY_PANEL}
+    last_return = next((d for d in decisions if d.kind in returns), None)
     changes = None
     if plan.previous_id:
-        previous_responses = list(
-            Response.objects.filter(plan_id=plan.previous_id).select_related("replaces")
+        changes = services.compare_versions(
+            previous_by.get(plan.previous_id, []), responses
         )
-        changes = services.compare_versions(previous_responses, responses)
     routing = None
     if plan.is_editable and responses:
         routing = services.route_for(plan, responses)

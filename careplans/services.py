@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from assessments.models import Assessment, DesiredOutcome
 from sites.audit import record_event
-from sites.models import AuditEvent, Membership
+from sites.models import AuditEvent, Membership, Notification
+from sites.notify import notify
 from sites.permissions import Role
 
 from .models import (
@@ -61,6 +62,26 @@ def _audit(plan, by, action):
 def _decide(plan, by, kind, reason=""):
     return PlanDecision.objects.create(
         site=plan.site, plan=plan, kind=kind, by=by, reason=reason
+    )
+
+
+def plan_link(plan):
+    from django.urls import reverse
+
+    return reverse(
+        "plan_detail", kwargs={"site_slug": plan.site.slug, "code": plan.code}
+    )
+
+
+def _tell_author(plan, kind, message):
+    """The officer who wrote the plan hears about its decision or return."""
+    notify(
+        user=plan.written_by,
+        site=plan.site,
+        kind=kind,
+        message=message,
+        link=plan_link(plan),
+        subject=f"careplans.CarePlan:{plan.code}",
     )
 
 
@@ -385,6 +406,11 @@ def sign_off_plan(plan, *, by, note=""):
     _decide(locked, by, PlanDecision.Kind.SIGNED_OFF, note)
     _activate(locked, by=by, note=note)
     _audit(locked, by, "Plan signed off")
+    _tell_author(
+        locked,
+        Notification.Kind.PLAN_DECIDED,
+        f"{by.display_name} signed off the plan for {locked.person.display_name}.",
+    )
     return locked
 
 
@@ -404,12 +430,24 @@ def return_plan(plan, *, by, reason):
     locked.save(update_fields=["status", "updated_at"])
     _decide(locked, by, PlanDecision.Kind.RETURNED, reason)
     _audit(locked, by, "Plan returned")
+    _tell_author(
+        locked,
+        Notification.Kind.PLAN_RETURNED,
+        f"{by.display_name} returned the plan for {locked.person.display_name}: "
+        f"{reason}",
+    )
     return locked
 
 
 @transaction.atomic
-def approve_plan_by_panel(plan, *, by, authorised_weekly: Decimal, note=""):
-    """Awaiting panel -> approved. Called by the panels app when a panel decides."""
+def approve_plan_by_panel(
+    plan, *, by, authorised_weekly: Decimal, note="", review_by=None
+):
+    """Awaiting panel -> approved. Called by the panels app when a panel decides.
+
+    ``review_by`` (a panel condition) brings the first review forward to that date.
+    The panels app tells the officer, with the panel's full decision.
+    """
     locked = _lock(plan)
     if locked.status != S.AWAITING_PANEL:
         raise ValidationError(
@@ -423,6 +461,8 @@ def approve_plan_by_panel(plan, *, by, authorised_weekly: Decimal, note=""):
     locked.authorised_weekly = authorised_weekly
     _decide(locked, by, PlanDecision.Kind.APPROVED_BY_PANEL, note)
     _activate(locked, by=by, note=note)
+    if review_by is not None:
+        locked.reviews.open().filter(kind=Review.Kind.FIRST).update(due_date=review_by)
     _audit(locked, by, "Plan approved by panel")
     return locked
 
@@ -618,6 +658,15 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
     if missing:
         raise ValidationError(
             "Rate every outcome the plan serves.", code="ratings_incomplete"
+        )
+    if {o.pk for o in ratings} - served:
+        raise ValidationError(
+            "Only the outcomes this plan serves are rated at its review.",
+            code="outcome",
+        )
+    if any(rating not in OutcomeReview.Rating.values for rating, _ in ratings.values()):
+        raise ValidationError(
+            "Rate each outcome fully met, partially met or not met.", code="rating"
         )
     for outcome, (rating, view) in ratings.items():
         OutcomeReview.objects.create(

@@ -18,7 +18,12 @@ SITES = [
 # username, first name, last name, [(site slug, role), ...]
 ACCOUNTS = [
     ("olivia", "Olivia", "Hart", [("northshire", Role.ASSESSING_OFFICER)]),
-    ("tom", "Tom", "Bryant", [("northshire", Role.TEAM_MANAGER)]),
+    (
+        "tom",
+        "Tom",
+        "Bryant",
+        [("northshire", Role.TEAM_MANAGER), ("northshire", Role.PANEL_MEMBER)],
+    ),
     ("priya", "Priya", "Nair", [("northshire", Role.PANEL_CHAIR)]),
     ("sam", "Sam", "Whitfield", [("northshire", Role.SENIOR_MANAGER)]),
     ("aisha", "Aisha", "Rahman", [("northshire", Role.ADVISOR)]),

@@ -154,3 +154,42 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationQuerySet(SiteScopedQuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(SiteScoped):
+    """Something a member of staff should know about: a decision, a return, a review."""
+
+    class Kind(models.TextChoices):
+        PLAN_DECIDED = "plan_decided", "Plan decided"
+        PLAN_RETURNED = "plan_returned", "Plan returned"
+        REVIEW_DUE = "review_due", "Review due"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    message = models.CharField(max_length=300)
+    link = models.CharField(max_length=300, blank=True)
+    # What it is about, to send each reminder once: a model label and public id.
+    subject = models.CharField(max_length=120, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_manager(NotificationQuerySet)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["site", "user", "-created_at"], name="notification_user"
+            ),
+        ]
+
+    def __str__(self):
+        return self.message

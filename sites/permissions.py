@@ -30,20 +30,29 @@ CAPABILITIES: dict[str, str] = {
     "review_plan": "Record reviews of plans: each outcome fully, partially or not met",
     "view_team_reviews": "See the whole team's reviews due",
     "manage_limits": "Set the site's delegated limits (dated, with history)",
+    "view_panel": "See the panel: waiting plans, meetings, agendas, packs, dashboard",
+    "manage_panels": "Schedule meetings, build agendas, open and close meetings",
+    "decide_at_panel": "Record panel decisions (when chair, or present at the meeting)",
+    "chairs_action": "Decide urgent plans between meetings as the panel's chair",
     "view_audit": "See the site's audit events",
 }
 
 _EVERYONE = {"view_site"}
 _PRACTICE = {"view_people", "edit_people", "assess", "plan", "review_plan"}
-_MANAGING = {"view_all_caseloads", "sign_off_plan", "view_team_reviews"}
+_MANAGING = {"view_all_caseloads", "sign_off_plan", "view_team_reviews", "view_panel"}
+_PANEL = {"view_people", "view_panel", "decide_at_panel"}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ASSESSING_OFFICER: frozenset(_EVERYONE | _PRACTICE),
     Role.TEAM_MANAGER: frozenset(_EVERYONE | _PRACTICE | _MANAGING),
-    Role.PANEL_MEMBER: frozenset(_EVERYONE | {"view_people"}),
-    Role.PANEL_CHAIR: frozenset(_EVERYONE | {"view_people", "view_all_caseloads"}),
+    Role.PANEL_MEMBER: frozenset(_EVERYONE | _PANEL),
+    Role.PANEL_CHAIR: frozenset(
+        _EVERYONE | _PANEL | {"view_all_caseloads", "manage_panels", "chairs_action"}
+    ),
     Role.SENIOR_MANAGER: frozenset(
-        _EVERYONE | _MANAGING | {"view_people", "manage_limits", "view_audit"}
+        _EVERYONE
+        | _MANAGING
+        | {"view_people", "manage_limits", "manage_panels", "view_audit"}
     ),
     Role.ADVISOR: frozenset(_EVERYONE | {"view_people"}),
     # The coordinator collates pseudonymised programme data, not casework.

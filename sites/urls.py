@@ -6,4 +6,10 @@ from . import views
 urlpatterns = [
     path("", views.site_home, name="site_home"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path(
+        "notifications/<str:code>/read/",
+        views.notification_read,
+        name="notification_read",
+    ),
 ]

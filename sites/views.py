@@ -1,11 +1,13 @@
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from .decorators import require_capability
 from .forms import AuditFilterForm
-from .models import Membership
+from .models import Membership, Notification
 from .selectors import audit_events_for_site
+from .shortcuts import get_for_site
 
 AUDIT_PAGE_SIZE = 50
 
@@ -58,3 +60,32 @@ def audit_list(request, site_slug):
         "sites/auditevent_list.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
+
+
+@require_GET
+@require_capability("view_site")
+def notification_list(request, site_slug):
+    """What the signed-in member should know about at this site, newest first."""
+    notifications = Notification.objects.filter(site=request.site, user=request.user)
+    page = Paginator(notifications, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sites/notification_list.html",
+        {"page": page, "unread": notifications.unread().count(), "query": ""},
+    )
+
+
+@require_POST
+@require_capability("view_site")
+def notification_read(request, site_slug, code):
+    """Mark one notification read (or all, with code "all") and go on."""
+    mine = Notification.objects.filter(site=request.site, user=request.user).unread()
+    if code == "all":
+        mine.update(read_at=timezone.now())
+        return redirect("notification_list", site_slug=site_slug)
+    notification = get_for_site(mine, request.site, code=code)
+    notification.read_at = timezone.now()
+    notification.save(update_fields=["read_at", "updated_at"])
+    if notification.link.startswith(f"/s/{site_slug}/"):
+        return redirect(notification.link)
+    return redirect("notification_list", site_slug=site_slug)

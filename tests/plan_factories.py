@@ -66,3 +66,90 @@ def plan_with(site, officer, responses=(("standard", "20.00", 1),), start=None):
         )
     plan.refresh_from_db()
     return plan
+
+
+# --- Helpers for tests/careplans -----------------------------------------------------
+
+
+def draft_plan(site, officer, *, outcomes=1, start=None, person=None):
+    """A draft plan (no responses) answering a completed assessment whose person
+    named ``outcomes`` desired outcomes; call inside a scope or scopes_disabled."""
+    from .factories import DesiredOutcomeFactory
+
+    person = person or PersonFactory(site=site)
+    assessment = assessment_services.start_assessment(
+        person=person, kind=Assessment.Kind.NEEDS, by=officer
+    )
+    make_ready_to_complete(assessment, officer)
+    for _ in range(outcomes - 1):
+        DesiredOutcomeFactory(assessment=assessment)
+    assessment = assessment_services.complete_assessment(assessment, by=officer)
+    plan = services.create_plan(person=person, assessment=assessment, by=officer)
+    return services.update_plan(
+        plan,
+        by=officer,
+        expected_version=plan.edit_version,
+        start_date=start or date.today(),
+    )
+
+
+def add_response(
+    plan,
+    by,
+    *,
+    kind=Response.Kind.STANDARD,
+    cost="20.00",
+    times=1,
+    period=Response.Period.WEEK,
+    outcomes=None,
+    description="Help with shopping",
+    **fields,
+):
+    """Add a response to a draft plan; it serves every outcome of the plan unless
+    ``outcomes`` says otherwise."""
+    if outcomes is None:
+        outcomes = list(services.plan_outcomes(plan))
+    return services.save_response(
+        plan,
+        by=by,
+        outcomes=outcomes,
+        description=description,
+        kind=kind,
+        times=times,
+        period=period,
+        unit_cost=Decimal(cost),
+        **fields,
+    )
+
+
+def approved_plan(site, officer, approver, responses=(("standard", "20.00", 1),)):
+    """A plan submitted by ``officer`` and approved by ``approver``: signed off when
+    it routes to sign-off (site limits must cover it), else approved by panel."""
+    from careplans.models import CarePlan
+
+    plan = services.submit_plan(plan_with(site, officer, responses), by=officer)
+    if plan.status == CarePlan.Status.AWAITING_SIGN_OFF:
+        return services.sign_off_plan(plan, by=approver)
+    weekly = sum((r.weekly_cost for r in plan.responses.all()), Decimal("0.00"))
+    return services.approve_plan_by_panel(plan, by=approver, authorised_weekly=weekly)
+
+
+def plan_in_status(status, *, site, officer, manager, reason="Closed for the test."):
+    """A plan (written by ``officer``) brought to ``status`` through the services.
+    The site's limits must let ``manager`` sign off £20 a week."""
+    from careplans.models import CarePlan
+
+    S = CarePlan.Status
+    kind = "flexible" if status == S.AWAITING_PANEL else "standard"
+    plan = plan_with(site, officer, ((kind, "20.00", 1),))
+    if status == S.DRAFT:
+        return plan
+    plan = services.submit_plan(plan, by=officer)
+    if status in {S.AWAITING_SIGN_OFF, S.AWAITING_PANEL}:
+        return plan
+    plan = services.sign_off_plan(plan, by=manager)
+    if status == S.UNDER_REVIEW:
+        return services.start_review(plan.reviews.get(), by=officer)
+    if status == S.CLOSED:
+        return services.close_plan(plan, by=officer, reason=reason)
+    return plan

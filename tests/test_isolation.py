@@ -7,6 +7,7 @@ the URL resolver and fails when a URL under /s/<site_slug>/ is missing here.
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from sites.middleware import SITE_KWARG
@@ -53,6 +54,22 @@ SITE_URLS = {
     "review_start": lambda r: {"code": r["review"].code},
     "review_record": lambda r: {"code": r["review"].code},
     "limit_list": None,
+    "notification_list": None,
+    "notification_read": lambda r: {"code": r["notification"].code},
+    "panel_home": None,
+    "panel_dashboard_pdf": None,
+    "meeting_create": None,
+    "meeting_detail": lambda r: {"code": r["meeting"].code},
+    "meeting_open": lambda r: {"code": r["meeting"].code},
+    "meeting_close": lambda r: {"code": r["meeting"].code},
+    "item_add": lambda r: {"code": r["meeting"].code},
+    "meeting_pack_pdf": lambda r: {"code": r["meeting"].code},
+    "item_move": lambda r: {"code": r["item"].code},
+    "item_decide": lambda r: {"code": r["item"].code},
+    "chairs_action": lambda r: {"code": r["plan"].code},
+    "decision_detail": lambda r: {"code": r["decision"].code},
+    "decision_told": lambda r: {"code": r["decision"].code},
+    "decision_pdf": lambda r: {"code": r["decision"].code},
 }
 
 
@@ -66,10 +83,12 @@ def records(site_a, officer):
     """One of every kind of record, at site A."""
     from assessments.models import Assessment
     from assessments.services import start_assessment
-    from tests.factories import PersonFactory
-
     from careplans.models import Response, Review
     from careplans.services import create_plan, save_response
+    from panels.models import Decision, Panel, PanelItem, PanelMeeting
+    from sites.models import Notification
+    from sites.notify import notify
+    from tests.factories import PersonFactory
     from tests.plan_factories import completed_assessment
 
     with scopes_disabled():
@@ -92,13 +111,47 @@ def records(site_a, officer):
         review = Review.objects.create(
             site=site_a, plan=plan, kind=Review.Kind.FIRST, due_date="2030-01-01"
         )
+        notification = notify(
+            user=officer,
+            site=site_a,
+            kind=Notification.Kind.PLAN_DECIDED,
+            message="A decision",
+        )
+        panel = Panel.objects.create(site=site_a, name="Funding panel", chair=officer)
+        meeting = PanelMeeting.objects.create(
+            site=site_a, panel=panel, starts_at=timezone.now(), place="Room 1"
+        )
+        item = PanelItem.objects.create(
+            site=site_a,
+            meeting=meeting,
+            plan=plan,
+            question="Fund it?",
+            added_by=officer,
+        )
+        decided = PanelItem.objects.create(
+            site=site_a, meeting=meeting, plan=plan, question="Again?", added_by=officer
+        )
+        decision = Decision.objects.create(
+            site=site_a,
+            item=decided,
+            outcome=Decision.Outcome.DEFERRED,
+            rationale="More information is needed first.",
+            decided_by=officer,
+            plan_weekly=10,
+            standard_weekly=0,
+            days_waiting=3,
+        )
     return {
+        "meeting": meeting,
+        "item": item,
+        "decision": decision,
         "officer": officer,
         "person": person,
         "assessment": assessment,
         "plan": plan,
         "response": response,
         "review": review,
+        "notification": notification,
     }
 
 

@@ -38,7 +38,7 @@ def test_seed_demo_creates_the_three_sites_and_accounts_and_is_idempotent():
     ]
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.count() == 11
-    assert Membership.objects.count() == 10
+    assert Membership.objects.count() == 11
     assert "olivia" in output
     assert "carehub-demo" in output
 
@@ -57,3 +57,33 @@ def test_seed_scale_creates_sites_and_staff_and_can_be_repeated():
         assert Site.objects.filter(slug__startswith="scale-").count() == 2
         assert Membership.objects.filter(site__slug="scale-001").count() == 16
     assert "done" in out.getvalue()
+
+
+def test_seed_demo_tells_the_evans_story_end_to_end():
+    """The reference case: assessments, a plan in place of community meals, a panel
+    approval with conditions, and a review that rated the outcomes."""
+    from assessments.models import Assessment
+    from careplans.models import CarePlan, OutcomeReview, plan_costs
+    from panels.models import Decision, PanelMeeting
+
+    _seed("--force")
+    with scopes_disabled():
+        mrs = Assessment.objects.get(person__nhs_number="9990004110")
+        mr = Assessment.objects.get(person__nhs_number="9990005206")
+        assert mrs.kind == "needs" and mrs.status == "completed"
+        assert mrs.eligibility_result is True
+        assert mr.kind == "carer" and mr.cared_for == mrs.person
+        assert mrs.needs.first().usual_offer.name == "Community meals"
+        plan = CarePlan.objects.get(person=mrs.person)
+        assert plan.carer_assessment == mr
+        assert plan.status == CarePlan.Status.APPROVED
+        costs = plan_costs(plan.responses.all())
+        assert costs["difference_weekly"] > 0  # "a small increase in funding"
+        decision = Decision.objects.get(item__plan=plan)
+        assert decision.outcome == Decision.Outcome.APPROVED_WITH_CONDITIONS
+        assert "8 weeks" in decision.conditions
+        assert decision.authorised_weekly == costs["weekly"]
+        assert OutcomeReview.objects.filter(review__plan=plan).count() == 4
+        upcoming = PanelMeeting.objects.get(status=PanelMeeting.Status.SCHEDULED)
+        assert upcoming.items.count() == 1
+        assert Decision.objects.filter(outcome=Decision.Outcome.DEFERRED).count() == 1

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
 from django_scopes import scopes_disabled
 
 from sites.demo import ACCOUNTS, demo_password
@@ -24,7 +25,14 @@ class Command(BaseCommand):
                 "with a published password would be created. Use --force to seed "
                 "anyway."
             )
-        with transaction.atomic(), scopes_disabled():
+        # Seeding raises the same in-app notifications as real use, but sends no
+        # e-mail: the demo's staff have made-up addresses.
+        quiet_mail = override_settings(
+            MAILERS={
+                "default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+            }
+        )
+        with quiet_mail, transaction.atomic(), scopes_disabled():
             for module in app_modules("demo"):
                 module.seed_demo(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))

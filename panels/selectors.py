@@ -1,0 +1,137 @@
+"""Reads for panel pages, packs and the dashboard."""
+
+from collections import Counter
+from datetime import timedelta
+from statistics import median
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from careplans import selectors as plan_selectors
+from careplans.models import CarePlan, Response
+from sites.shortcuts import get_for_site
+
+from . import charts
+from .models import Attendance, Decision, PanelItem, PanelMeeting
+
+DASHBOARD_WINDOW = timedelta(days=365)
+
+
+def waiting_plans(site):
+    """Plans marked 'needs panel', longest waiting first, with their open agenda item."""
+    plans = list(
+        CarePlan.objects.filter(site=site, status=CarePlan.Status.AWAITING_PANEL)
+        .select_related("person", "written_by")
+        .order_by("needs_panel_since", "id")
+    )
+    items = {
+        item.plan_id: item
+        for item in PanelItem.objects.filter(site=site, plan__in=plans)
+        .undecided()
+        .select_related("meeting")
+    }
+    now = timezone.now()
+    for plan in plans:
+        plan.open_item = items.get(plan.pk)
+        since = plan.needs_panel_since or now
+        plan.days_waiting = (now - since).days
+    return plans
+
+
+def meeting_for_page(site, code):
+    return get_for_site(
+        PanelMeeting.objects.select_related("panel__chair").prefetch_related(
+            Prefetch("attendance", queryset=Attendance.objects.select_related("user")),
+            Prefetch(
+                "items",
+                queryset=PanelItem.objects.select_related(
+                    "plan__person",
+                    "plan__written_by",
+                    "decision__decided_by",
+                    "added_by",
+                ),
+            ),
+        ),
+        site,
+        code=code,
+    )
+
+
+def item_summaries(items):
+    """For each item, what the panel must see: the plan's outcomes, responses and
+    costs, and the officer's and person's words (careplans' own page context), in a
+    fixed number of queries however long the agenda."""
+    items = list(items)
+    plans = {
+        plan.pk: plan
+        for plan in plan_selectors.plans_with_page_data().filter(
+            pk__in=[item.plan_id for item in items]
+        )
+    }
+    contexts = plan_selectors.plan_page_contexts([plans[i.plan_id] for i in items])
+    return [
+        {"item": item, **context} for item, context in zip(items, contexts, strict=True)
+    ]
+
+
+def unreported_chairs_actions(site):
+    return list(
+        Decision.objects.filter(site=site, chairs_action=True, reported_at__isnull=True)
+        .select_related("item__plan__person", "decided_by")
+        .order_by("created_at")
+    )
+
+
+def dashboard(site, *, now=None):
+    """Panel figures over the last year, with their charts."""
+    now = now or timezone.now()
+    decisions = list(
+        Decision.objects.filter(site=site, created_at__gte=now - DASHBOARD_WINDOW)
+        .select_related("item")
+        .order_by("created_at")
+    )
+    waiting = waiting_plans(site)
+    days = [d.days_waiting for d in decisions]
+    by_outcome = Counter(d.outcome for d in decisions)
+    outcome_rows = [
+        (label.split(":")[0], by_outcome.get(value, 0))
+        for value, label in Decision.Outcome.choices
+    ]
+    plan_ids = [d.item.plan_id for d in decisions]
+    kinds = Counter(
+        Response.objects.filter(plan_id__in=plan_ids).values_list("kind", flat=True)
+    )
+    kind_rows = [
+        (label, kinds.get(value, 0))
+        for value, label in Response.Kind.choices
+        if kinds.get(value, 0)
+    ]
+    approved = [d for d in decisions if d.is_approval]
+    authorised = sum((d.authorised_weekly for d in approved), 0)
+    standard = sum((d.standard_weekly for d in approved), 0)
+    money = lambda v: f"£{v:,.2f}"  # noqa: E731
+    return {
+        "waiting": waiting,
+        "decision_count": len(decisions),
+        "median_days": median(days) if days else None,
+        "longest_days": max(days) if days else None,
+        "longest_waiting_now": max((p.days_waiting for p in waiting), default=None),
+        "authorised_weekly": authorised,
+        "standard_weekly": standard,
+        "charts": {
+            "outcomes": charts.bar_chart(
+                outcome_rows, title="Decisions by kind, last 12 months"
+            ),
+            "kinds": charts.bar_chart(
+                kind_rows, title="Responses in decided plans, by type"
+            ),
+            "spend": charts.bar_chart(
+                [
+                    ("Authorised by panel", authorised),
+                    ("Standard services replaced", standard),
+                ],
+                title="Weekly spend authorised against the standard-service cost",
+                fmt=money,
+            ),
+        },
+    }

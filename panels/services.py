@@ -1,0 +1,412 @@
+"""Running a panel: agendas, meetings, decisions with reasons, chair's action.
+
+A decision acts on the plan only through the care plans services, so the plan's own
+rules (states, reviews, history) stay in one place.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from careplans import services as plan_services
+from careplans.models import CarePlan, plan_costs
+from sites.audit import record_event
+from sites.models import AuditEvent, Notification
+from sites.notify import notify
+
+from .models import Attendance, Decision, DecisionPresence, PanelItem, PanelMeeting
+
+MIN_RATIONALE_WORDS = 4
+VOTING = {Attendance.Role.CHAIR, Attendance.Role.MEMBER}
+
+
+def _audit(obj, by, action, site=None):
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=site or obj.site,
+        obj=obj,
+        action=action,
+    )
+
+
+@transaction.atomic
+def schedule_meeting(*, panel, starts_at, place, by):
+    meeting = PanelMeeting.objects.create(
+        site=panel.site, panel=panel, starts_at=starts_at, place=place
+    )
+    _audit(meeting, by, "Meeting scheduled")
+    return meeting
+
+
+def _open_item_for(plan):
+    return (
+        PanelItem.objects.filter(plan=plan)
+        .undecided()
+        .select_related("meeting")
+        .first()
+    )
+
+
+@transaction.atomic
+def add_item(*, meeting, plan, question, by):
+    """Put a plan marked 'needs panel' on a meeting's agenda."""
+    plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != CarePlan.Status.AWAITING_PANEL:
+        raise ValidationError(
+            "Only a plan waiting for panel can go on an agenda.", code="not_waiting"
+        )
+    if meeting.status == PanelMeeting.Status.CLOSED:
+        raise ValidationError("That meeting is closed.", code="meeting_closed")
+    existing = _open_item_for(plan)
+    if existing is not None:
+        raise ValidationError(
+            "This plan is already on the agenda of the meeting of "
+            f"{timezone.localtime(existing.meeting.starts_at):%d %B %Y}. Move it instead.",
+            code="already_on_agenda",
+        )
+    if not question.strip():
+        raise ValidationError("Write the question put to the panel.", code="question")
+    position = meeting.items.count() + 1
+    item = PanelItem.objects.create(
+        site=meeting.site,
+        meeting=meeting,
+        plan=plan,
+        question=question,
+        position=position,
+        added_by=by,
+    )
+    _audit(item, by, "Added to the agenda")
+    return item
+
+
+@transaction.atomic
+def move_item(item, *, to, by):
+    """Move an undecided item to a later meeting."""
+    item = (
+        PanelItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    )
+    if hasattr(item, "decision"):
+        raise ValidationError("A decided item cannot be moved.", code="decided")
+    if to.status == PanelMeeting.Status.CLOSED or to.pk == item.meeting_id:
+        raise ValidationError(
+            "Choose another meeting that is not closed.", code="meeting"
+        )
+    if to.panel_id != item.meeting.panel_id:
+        raise ValidationError("Choose a meeting of the same panel.", code="meeting")
+    item.moved_from = item.meeting
+    item.meeting = to
+    item.position = to.items.count() + 1
+    item.save()
+    _audit(item, by, "Moved to another meeting")
+    return item
+
+
+@transaction.atomic
+def open_meeting(meeting, *, by, present):
+    """Scheduled -> in session, recording who is present (a quorum must be)."""
+    meeting = (
+        PanelMeeting.objects.select_for_update()
+        .select_related("panel")
+        .get(pk=meeting.pk)
+    )
+    if PanelMeeting.Status.IN_SESSION not in PanelMeeting.TRANSITIONS[meeting.status]:
+        raise ValidationError("This meeting cannot be opened now.", code="transition")
+    panel = meeting.panel
+    members = {m.user_id: m for m in panel.members.all()}
+    present_ids = {u.pk for u in present}
+    voting_present = [
+        uid for uid in present_ids if uid == panel.chair_id or uid in members
+    ]
+    if len(voting_present) < panel.quorum:
+        raise ValidationError(
+            f"The panel is not quorate: {len(voting_present)} voting member(s) present, "
+            f"{panel.quorum} needed.",
+            code="quorum",
+        )
+    for user_id in {panel.chair_id, *members, *present_ids}:
+        role = (
+            Attendance.Role.CHAIR
+            if user_id == panel.chair_id
+            else Attendance.Role.MEMBER
+            if user_id in members
+            else Attendance.Role.PRESENTING
+        )
+        Attendance.objects.update_or_create(
+            meeting=meeting,
+            user_id=user_id,
+            defaults={
+                "site": meeting.site,
+                "role": role,
+                "present": user_id in present_ids,
+            },
+        )
+    meeting.status = PanelMeeting.Status.IN_SESSION
+    meeting.opened_at = timezone.now()
+    meeting.save(update_fields=["status", "opened_at", "updated_at"])
+    _audit(meeting, by, "Meeting opened")
+    return meeting
+
+
+@transaction.atomic
+def close_meeting(meeting, *, by):
+    """In session -> closed; chair's actions since the last meeting count as reported."""
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if PanelMeeting.Status.CLOSED not in PanelMeeting.TRANSITIONS[meeting.status]:
+        raise ValidationError(
+            "Only a meeting in session can be closed.", code="transition"
+        )
+    meeting.status = PanelMeeting.Status.CLOSED
+    meeting.closed_at = timezone.now()
+    meeting.save(update_fields=["status", "closed_at", "updated_at"])
+    Decision.objects.filter(
+        site=meeting.site, chairs_action=True, reported_at__isnull=True
+    ).update(reported_at=meeting)
+    _audit(meeting, by, "Meeting closed")
+    return meeting
+
+
+def may_decide(item, user):
+    """(allowed, reason): the chair, or a member present at the meeting; never the
+    plan's author."""
+    plan = item.plan
+    if user.pk in {plan.written_by_id, plan.submitted_by_id}:
+        return False, "Nobody decides on a plan they wrote."
+    meeting = item.meeting
+    if meeting is None:
+        return False, "Use chair's action for a decision between meetings."
+    if meeting.status != PanelMeeting.Status.IN_SESSION:
+        return False, "Decisions are recorded while the meeting is in session."
+    if user.pk == meeting.panel.chair_id:
+        return True, ""
+    if Attendance.objects.filter(
+        meeting=meeting, user=user, present=True, role__in=VOTING
+    ).exists():
+        return True, ""
+    return False, "Only the chair or a panel member present at the meeting can decide."
+
+
+def _validate(outcome, rationale, conditions, authorised_weekly, review_by):
+    errors = {}
+    if len(rationale.split()) < MIN_RATIONALE_WORDS:
+        errors["rationale"] = (
+            "Write the reasons for the decision in a sentence or more: the person and "
+            "the officer are entitled to know why."
+        )
+    if outcome == Decision.Outcome.APPROVED_WITH_CONDITIONS and not conditions.strip():
+        errors["conditions"] = "Write the conditions of the approval."
+    if outcome in Decision.APPROVALS:
+        if authorised_weekly is None:
+            errors["authorised_weekly"] = (
+                "Enter the weekly amount the panel authorises."
+            )
+        elif authorised_weekly < 0:
+            errors["authorised_weekly"] = "The authorised amount cannot be below zero."
+    if review_by is not None and review_by < timezone.localdate():
+        errors["review_by"] = "The review date cannot be in the past."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(decision, plan, by):
+    """What the decision does to the plan, through the care plans services."""
+    outcome = decision.outcome
+    words = f"{decision.get_outcome_display()}: {decision.rationale}"
+    if decision.conditions:
+        words += f" Conditions: {decision.conditions}"
+    if decision.is_approval:
+        plan_services.approve_plan_by_panel(
+            plan,
+            by=by,
+            authorised_weekly=decision.authorised_weekly,
+            note=words,
+            review_by=decision.review_by,
+        )
+        kind = Notification.Kind.PLAN_DECIDED
+    elif outcome in {Decision.Outcome.DEFERRED, Decision.Outcome.REFERRED_BACK}:
+        plan_services.return_plan_from_panel(plan, by=by, reason=words)
+        kind = Notification.Kind.PLAN_RETURNED
+    else:
+        plan_services.close_plan(
+            plan, by=by, reason=f"Declined by panel. {decision.rationale}"
+        )
+        kind = Notification.Kind.PLAN_DECIDED
+    notify(
+        user=plan.written_by,
+        site=plan.site,
+        kind=kind,
+        message=f"Panel decision on the plan for {plan.person.display_name}: "
+        f"{decision.get_outcome_display().lower()}.",
+        link=reverse(
+            "decision_detail",
+            kwargs={"site_slug": plan.site.slug, "code": decision.code},
+        ),
+        subject=f"panels.Decision:{decision.code}",
+    )
+
+
+def _snapshot(plan):
+    costs = plan_costs(plan.responses.all())
+    waited = timezone.now() - (
+        plan.needs_panel_since or plan.submitted_at or timezone.now()
+    )
+    return {
+        "plan_weekly": costs["weekly"],
+        "standard_weekly": costs["standard_weekly"],
+        "days_waiting": max(waited.days, 0),
+    }
+
+
+@transaction.atomic
+def record_decision(
+    item,
+    *,
+    by,
+    outcome,
+    rationale,
+    conditions="",
+    authorised_weekly=None,
+    review_by=None,
+):
+    """Record the panel's decision on an item and act on the plan. One per item: of
+    two people deciding at once, the second is refused and told who decided."""
+    item = (
+        PanelItem.objects.select_for_update()
+        .select_related(
+            "meeting__panel", "plan__person", "plan__written_by", "plan__site"
+        )
+        .get(pk=item.pk)
+    )
+    existing = Decision.objects.filter(item=item).select_related("decided_by").first()
+    if existing is not None:
+        raise ValidationError(
+            f"{existing.decided_by.display_name} recorded a decision on this item at "
+            f"{timezone.localtime(existing.created_at):%H:%M}: "
+            f"{existing.get_outcome_display().lower()}. Yours was not saved; it is shown "
+            "below.",
+            code="already_decided",
+        )
+    allowed, why = may_decide(item, by)
+    if not allowed:
+        raise ValidationError(why, code="not_allowed")
+    _validate(outcome, rationale, conditions, authorised_weekly, review_by)
+    return _create_decision(
+        item,
+        by=by,
+        outcome=outcome,
+        rationale=rationale,
+        conditions=conditions,
+        authorised_weekly=authorised_weekly,
+        review_by=review_by,
+        chairs_action=False,
+    )
+
+
+def _create_decision(item, *, by, chairs_action, **fields):
+    plan = item.plan
+    if plan.status != CarePlan.Status.AWAITING_PANEL:
+        raise ValidationError(
+            "This plan is no longer waiting for panel.", code="not_waiting"
+        )
+    if fields["outcome"] not in Decision.APPROVALS:
+        fields["authorised_weekly"] = None
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.create(
+                site=item.site,
+                item=item,
+                decided_by=by,
+                chairs_action=chairs_action,
+                **fields,
+                **_snapshot(plan),
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            "Someone else recorded a decision on this item at the same moment. Yours "
+            "was not saved; it is shown below.",
+            code="already_decided",
+        ) from error
+    if item.meeting_id:
+        present = Attendance.objects.filter(
+            meeting_id=item.meeting_id, present=True
+        ).values_list("user_id", flat=True)
+        DecisionPresence.objects.bulk_create(
+            DecisionPresence(site=item.site, decision=decision, user_id=u)
+            for u in present
+        )
+    _apply(decision, plan, by)
+    _audit(
+        decision,
+        by,
+        f"{"Chair's action" if chairs_action else 'Panel decision'}: "
+        f"{decision.get_outcome_display()}",
+    )
+    return decision
+
+
+@transaction.atomic
+def chairs_action(
+    *,
+    plan,
+    by,
+    question,
+    outcome,
+    rationale,
+    conditions="",
+    authorised_weekly=None,
+    review_by=None,
+):
+    """An urgent decision by the chair between meetings, reported to the next one."""
+    from .models import Panel
+
+    plan = (
+        CarePlan.objects.select_for_update()
+        .select_related("person", "written_by")
+        .get(pk=plan.pk)
+    )
+    if not Panel.objects.filter(site=plan.site, chair=by, is_active=True).exists():
+        raise ValidationError(
+            "Only a panel's chair can take chair's action.", code="not_chair"
+        )
+    if by.pk in {plan.written_by_id, plan.submitted_by_id}:
+        raise ValidationError(
+            "Nobody decides on a plan they wrote.", code="not_allowed"
+        )
+    if _open_item_for(plan) is not None:
+        raise ValidationError(
+            "This plan is on a meeting's agenda; decide it there, or move it first.",
+            code="already_on_agenda",
+        )
+    if not question.strip():
+        raise ValidationError({"question": "Write the question decided."})
+    _validate(outcome, rationale, conditions, authorised_weekly, review_by)
+    item = PanelItem.objects.create(
+        site=plan.site, meeting=None, plan=plan, question=question, added_by=by
+    )
+    return _create_decision(
+        item,
+        by=by,
+        outcome=outcome,
+        rationale=rationale,
+        conditions=conditions,
+        authorised_weekly=authorised_weekly,
+        review_by=review_by,
+        chairs_action=True,
+    )
+
+
+@transaction.atomic
+def record_person_told(decision, *, by, told_on):
+    """The date the person was told of the decision."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if told_on > timezone.localdate():
+        raise ValidationError({"person_told_on": "That date is in the future."})
+    if told_on < timezone.localtime(decision.created_at).date():
+        raise ValidationError(
+            {"person_told_on": "That date is before the decision was made."}
+        )
+    decision.person_told_on = told_on
+    decision.save(update_fields=["person_told_on", "updated_at"])
+    _audit(decision, by, "Person told of the decision")
+    return decision
