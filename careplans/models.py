@@ -204,10 +204,6 @@ class CarePlan(SiteScoped):
             models.Index(fields=["site", "person"], name="plan_site_person"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["person", "version_number", "assessment"],
-                name="plan_unique_version",
-            ),
             models.CheckConstraint(
                 condition=Q(authorised_weekly__isnull=True)
                 | Q(authorised_weekly__gte=0),

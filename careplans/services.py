@@ -134,6 +134,14 @@ def create_plan(*, person, assessment, by, carer_assessment=None):
             "person.",
             code="carer_assessment",
         )
+    current = CarePlan.objects.filter(assessment=assessment).current().first()
+    if current is not None:
+        raise ValidationError(
+            "This assessment already has a plan (version "
+            f"{current.version_number}, {current.get_status_display().lower()}). "
+            "Change that plan instead; an approved plan changes by a new version.",
+            code="plan_exists",
+        )
     plan = CarePlan.objects.create(
         site=person.site,
         person=person,

@@ -6,6 +6,7 @@ from django_scopes.forms import SafeModelChoiceField
 from assessments.forms import LimitTextMixin
 
 from .models import Decision, PanelMeeting
+from .services import decision_problems
 
 
 class MeetingForm(forms.ModelForm):
@@ -62,31 +63,50 @@ class OpenMeetingForm(forms.Form):
         self.fields["present"].label_from_instance = lambda u: u.display_name
 
 
-class DecisionForm(LimitTextMixin, forms.ModelForm):
-    class Meta:
-        model = Decision
-        fields = [
-            "outcome",
-            "rationale",
-            "conditions",
-            "authorised_weekly",
-            "review_by",
-        ]
-        widgets = {
-            "outcome": forms.RadioSelect,
-            "rationale": forms.Textarea(attrs={"rows": 3}),
-            "conditions": forms.Textarea(attrs={"rows": 2}),
-            "review_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-        help_texts = {
-            "rationale": "Required. Written reasons: the person and officer will read them.",
-            "authorised_weekly": "Required for an approval.",
-            "review_by": "Optional: bring the first review forward to this date.",
-        }
+class DecisionForm(LimitTextMixin, forms.Form):
+    """A panel decision. The same rules as the service (reasons, conditions, amount,
+    review date), checked here so each message sits beside its field."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["authorised_weekly"].widget.attrs.update(min="0", step="0.01")
+    outcome = forms.ChoiceField(
+        choices=Decision.Outcome.choices, widget=forms.RadioSelect, label="Decision"
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reasons for the decision",
+        help_text="Required. Written reasons: the person and officer will read them.",
+    )
+    conditions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Conditions"
+    )
+    authorised_weekly = forms.DecimalField(
+        label="Authorised weekly amount (£)",
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text="Required for an approval.",
+        widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
+    )
+    review_by = forms.DateField(
+        label="Review by",
+        required=False,
+        help_text="Optional: bring the first review forward to this date.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "outcome" in cleaned and "rationale" in cleaned:
+            problems = decision_problems(
+                cleaned["outcome"],
+                cleaned["rationale"],
+                cleaned.get("conditions", ""),
+                cleaned.get("authorised_weekly"),
+                cleaned.get("review_by"),
+            )
+            for field, message in problems.items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return cleaned
 
 
 class ChairsActionForm(DecisionForm):
@@ -94,9 +114,7 @@ class ChairsActionForm(DecisionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="The question decided",
     )
-
-    class Meta(DecisionForm.Meta):
-        fields = ["question", *DecisionForm.Meta.fields]
+    field_order = ["question", "outcome", "rationale", "conditions"]
 
 
 class PersonToldForm(forms.ModelForm):

@@ -188,6 +188,15 @@ def may_decide(item, user):
 
 
 def _validate(outcome, rationale, conditions, authorised_weekly, review_by):
+    errors = decision_problems(
+        outcome, rationale, conditions, authorised_weekly, review_by
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def decision_problems(outcome, rationale, conditions, authorised_weekly, review_by):
+    """{field: message} for a decision that breaks the panel's rules (empty if none)."""
     errors = {}
     if len(rationale.split()) < MIN_RATIONALE_WORDS:
         errors["rationale"] = (
@@ -205,8 +214,7 @@ def _validate(outcome, rationale, conditions, authorised_weekly, review_by):
             errors["authorised_weekly"] = "The authorised amount cannot be below zero."
     if review_by is not None and review_by < timezone.localdate():
         errors["review_by"] = "The review date cannot be in the past."
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _apply(decision, plan, by):
