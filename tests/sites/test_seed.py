@@ -70,9 +70,11 @@ def test_seed_demo_tells_the_evans_story_end_to_end():
     with scopes_disabled():
         mrs = Assessment.objects.get(person__nhs_number="9990004110")
         mr = Assessment.objects.get(person__nhs_number="9990005206")
-        assert mrs.kind == "needs" and mrs.status == "completed"
+        assert mrs.kind == "needs"
+        assert mrs.status == "completed"
         assert mrs.eligibility_result is True
-        assert mr.kind == "carer" and mr.cared_for == mrs.person
+        assert mr.kind == "carer"
+        assert mr.cared_for == mrs.person
         assert mrs.needs.first().usual_offer.name == "Community meals"
         plan = CarePlan.objects.get(person=mrs.person)
         assert plan.carer_assessment == mr
