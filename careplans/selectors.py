@@ -120,6 +120,11 @@ def _context(plan, outcomes_by, needs_by, previous_by):
     decisions = list(plan.decisions.all())
     returns = {PlanDecision.Kind.RETURNED, PlanDecision.Kind.RETURNED_BY_PANEL}
     last_return = next((d for d in decisions if d.kind in returns), None)
+    reviews = list(plan.reviews.all())
+    # Reviews come in due-date order; the next one is the first still scheduled.
+    next_review = next(
+        (r for r in reviews if r.status == Review.Status.SCHEDULED), None
+    )
     changes = None
     if plan.previous_id:
         changes = services.compare_versions(
@@ -137,7 +142,8 @@ def _context(plan, outcomes_by, needs_by, previous_by):
         "costs": plan_costs(responses),
         "decisions": decisions,
         "returned": last_return if plan.status == CarePlan.Status.DRAFT else None,
-        "reviews": list(plan.reviews.all()),
+        "reviews": reviews,
+        "next_review": next_review,
         "changes": changes,
         "routing_preview": routing,
         "eligible": plan.assessment.eligibility_result,

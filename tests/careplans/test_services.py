@@ -1,0 +1,1082 @@
+"""Care-plan services: every transition allowed and refused, who did it and when, the
+audit trail, versions and reviews."""
+
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from assessments import services as assessment_services
+from assessments.models import Assessment
+from careplans import services
+from careplans.models import (
+    CarePlan,
+    OutcomeReview,
+    PlanDecision,
+    Response,
+    ResponseOutcome,
+    Review,
+    ReviewPolicy,
+)
+from sites.models import AuditEvent
+from sites.permissions import Role
+from tests.factories import CarerLinkFactory, PersonFactory
+from tests.plan_factories import (
+    add_response,
+    approved_plan,
+    completed_assessment,
+    draft_plan,
+    limits,
+    plan_in_status,
+    plan_with,
+)
+
+S = CarePlan.Status
+REASON = "Please add the carer's views before I sign this off."
+
+
+@pytest.fixture
+def site_limits(site_a, senior, unscoped):
+    """Team manager up to £350 a week, senior manager up to £700."""
+    limits(site_a, senior)
+
+
+@pytest.fixture
+def cast(officer, manager, senior, chair):
+    return SimpleNamespace(officer=officer, manager=manager, senior=senior, chair=chair)
+
+
+def transitions(obj):
+    """The workflow audit events about a record, oldest first."""
+    return list(
+        AuditEvent.objects.filter(
+            kind=AuditEvent.Kind.TRANSITION, object_code=str(obj.code)
+        ).order_by("id")
+    )
+
+
+def refused(code, call, *args, **kwargs):
+    with pytest.raises(ValidationError) as caught:
+        call(*args, **kwargs)
+    assert caught.value.code == code
+    return " ".join(caught.value.messages)
+
+
+def reload(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+# --- The transition matrix ------------------------------------------------------------
+
+
+def open_review(plan):
+    return plan.reviews.open().first() or Review.objects.create(
+        site=plan.site, plan=plan, kind=Review.Kind.FIRST, due_date=timezone.localdate()
+    )
+
+
+ACTIONS = {
+    "submit": (lambda p, c: services.submit_plan(p, by=c.officer), "officer"),
+    "sign_off": (lambda p, c: services.sign_off_plan(p, by=c.manager), "manager"),
+    "return": (
+        lambda p, c: services.return_plan(p, by=c.manager, reason=REASON),
+        "manager",
+    ),
+    "approve_by_panel": (
+        lambda p, c: services.approve_plan_by_panel(
+            p, by=c.chair, authorised_weekly=Decimal("20.00")
+        ),
+        "chair",
+    ),
+    "return_from_panel": (
+        lambda p, c: services.return_plan_from_panel(p, by=c.chair, reason=REASON),
+        "chair",
+    ),
+    "close": (
+        lambda p, c: services.close_plan(p, by=c.officer, reason="Moved away."),
+        "officer",
+    ),
+    "revise": (lambda p, c: services.revise_plan(p, by=c.officer), "officer"),
+    "start_review": (
+        lambda p, c: services.start_review(open_review(p), by=c.officer),
+        "officer",
+    ),
+}
+# action -> {status it may start from: status the plan is in afterwards}
+ALLOWED = {
+    "submit": {S.DRAFT: S.AWAITING_SIGN_OFF},
+    "sign_off": {S.AWAITING_SIGN_OFF: S.APPROVED},
+    "return": {S.AWAITING_SIGN_OFF: S.DRAFT},
+    "approve_by_panel": {S.AWAITING_PANEL: S.APPROVED},
+    "return_from_panel": {S.AWAITING_PANEL: S.DRAFT},
+    "close": {
+        S.AWAITING_PANEL: S.CLOSED,
+        S.APPROVED: S.CLOSED,
+        S.UNDER_REVIEW: S.CLOSED,
+    },
+    # A new version is a new draft; the approved one stays as it is meanwhile.
+    "revise": {S.APPROVED: S.APPROVED, S.UNDER_REVIEW: S.UNDER_REVIEW},
+    "start_review": {S.APPROVED: S.UNDER_REVIEW},
+}
+MATRIX = [(action, status) for action in ACTIONS for status in S.values]
+
+
+@pytest.mark.usefixtures("site_limits")
+@pytest.mark.parametrize(("action", "status"), MATRIX)
+def test_each_transition_is_allowed_only_from_its_statuses(
+    action, status, site_a, cast
+):
+    plan = plan_in_status(
+        status, site=site_a, officer=cast.officer, manager=cast.manager
+    )
+    assert plan.status == status
+    call, actor_name = ACTIONS[action]
+    actor = getattr(cast, actor_name)
+    audited_before = len(transitions(plan))
+
+    if status in ALLOWED[action]:
+        result = call(plan, cast)
+
+        assert reload(plan).status == ALLOWED[action][status]
+        subject = result if action == "revise" else plan
+        event = transitions(subject)[-1]
+        assert event.user == actor
+        assert event.site == site_a
+        assert event.object_type == "careplans.CarePlan"
+    else:
+        refused("transition_not_allowed", call, plan, cast)
+
+        assert reload(plan).status == status
+        assert len(transitions(plan)) == audited_before
+
+
+# --- Drafting -------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_drafting_a_plan_records_its_author_and_is_audited(site_a, officer):
+    assessment = completed_assessment(site_a, officer)
+
+    plan = services.create_plan(
+        person=assessment.person, assessment=assessment, by=officer
+    )
+
+    plan = reload(plan)
+    assert plan.status == S.DRAFT
+    assert plan.written_by == officer
+    assert plan.version_number == 1
+    [event] = transitions(plan)
+    assert event.user == officer
+    assert event.action == "Plan drafted"
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_plan_cannot_be_drafted_from_an_assessment_still_in_draft(site_a, officer):
+    person = PersonFactory(site=site_a)
+    draft = assessment_services.start_assessment(
+        person=person, kind=Assessment.Kind.NEEDS, by=officer
+    )
+
+    refused(
+        "assessment", services.create_plan, person=person, assessment=draft, by=officer
+    )
+
+    assert not CarePlan.objects.filter(person=person).exists()
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_plan_cannot_be_drafted_from_someone_elses_assessment(site_a, officer):
+    theirs = completed_assessment(site_a, officer)
+    person = PersonFactory(site=site_a)
+
+    refused(
+        "assessment", services.create_plan, person=person, assessment=theirs, by=officer
+    )
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_carers_assessment_about_caring_for_someone_else_is_refused(site_a, officer):
+    own = completed_assessment(site_a, officer)
+    link = CarerLinkFactory(site=site_a)
+    about_someone_else = completed_assessment(
+        site_a,
+        officer,
+        person=link.carer,
+        kind=Assessment.Kind.CARER,
+        cared_for=link.cared_for,
+    )
+
+    message = refused(
+        "carer_assessment",
+        services.create_plan,
+        person=own.person,
+        assessment=own,
+        carer_assessment=about_someone_else,
+        by=officer,
+    )
+    assert "about caring for this person" in message
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_needs_assessment_cannot_stand_in_for_a_carers_assessment(site_a, officer):
+    own = completed_assessment(site_a, officer)
+    other = completed_assessment(site_a, officer)
+
+    refused(
+        "carer_assessment",
+        services.create_plan,
+        person=own.person,
+        assessment=own,
+        carer_assessment=other,
+        by=officer,
+    )
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_carers_assessment_about_this_person_adds_the_carers_outcomes(
+    site_a, officer
+):
+    own = completed_assessment(site_a, officer)
+    link = CarerLinkFactory(site=site_a, cared_for=own.person)
+    carers = completed_assessment(
+        site_a,
+        officer,
+        person=link.carer,
+        kind=Assessment.Kind.CARER,
+        cared_for=own.person,
+    )
+
+    plan = services.create_plan(
+        person=own.person, assessment=own, carer_assessment=carers, by=officer
+    )
+
+    expected = list(own.desired_outcomes.all()) + list(carers.desired_outcomes.all())
+    assert set(services.plan_outcomes(plan)) == set(expected)
+    assert len(expected) == 2
+
+
+# --- Responses ------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_response_that_serves_no_outcome_is_refused(site_a, officer):
+    plan = draft_plan(site_a, officer)
+
+    message = refused("no_outcome", add_response, plan, officer, outcomes=[])
+
+    assert "at least one of the outcomes" in message
+    assert not plan.responses.exists()
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_response_cannot_serve_another_persons_outcome(site_a, officer):
+    plan = draft_plan(site_a, officer)
+    elsewhere = draft_plan(site_a, officer)
+
+    refused(
+        "outcome",
+        add_response,
+        plan,
+        officer,
+        outcomes=list(services.plan_outcomes(elsewhere)),
+    )
+    assert not plan.responses.exists()
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_response_with_a_negative_cost_is_refused_by_its_field(site_a, officer):
+    plan = draft_plan(site_a, officer)
+
+    with pytest.raises(ValidationError) as caught:
+        add_response(plan, officer, cost="-1.00")
+
+    assert "unit_cost" in caught.value.message_dict
+    assert not plan.responses.exists()
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_response_ending_before_it_starts_is_refused(site_a, officer):
+    plan = draft_plan(site_a, officer)
+    today = timezone.localdate()
+
+    with pytest.raises(ValidationError):
+        add_response(
+            plan, officer, start_date=today, end_date=today - timedelta(days=1)
+        )
+
+    assert not plan.responses.exists()
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_changing_a_response_keeps_its_identity_and_replaces_its_outcomes(
+    site_a, officer
+):
+    plan = draft_plan(site_a, officer, outcomes=2)
+    first, second = services.plan_outcomes(plan)
+    response = add_response(plan, officer, outcomes=[first])
+    version = reload(plan).edit_version
+
+    changed = add_response(
+        plan, officer, response=response, outcomes=[second], cost="25.00"
+    )
+
+    assert changed.pk == response.pk
+    assert reload(changed).unit_cost == Decimal("25.00")
+    assert list(reload(changed).outcomes.all()) == [second]
+    assert reload(plan).edit_version == version + 1
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_response_from_another_plan_cannot_be_changed_through_this_one(
+    site_a, officer
+):
+    plan = draft_plan(site_a, officer)
+    other = plan_with(site_a, officer)
+
+    refused(
+        "plan",
+        services.save_response,
+        plan,
+        by=officer,
+        outcomes=list(services.plan_outcomes(plan)),
+        response=other.responses.get(),
+        unit_cost=Decimal("1.00"),
+    )
+
+
+@pytest.mark.usefixtures("unscoped")
+def test_a_stale_edit_of_the_plan_is_refused_and_changes_nothing(site_a, officer):
+    plan = draft_plan(site_a, officer)
+    services.update_plan(
+        plan, by=officer, expected_version=plan.edit_version, person_views="Mine."
+    )
+
+    message = refused(
+        "stale",
+        services.update_plan,
+        plan,
+        by=officer,
+        expected_version=plan.edit_version,
+        person_views="Theirs.",
+    )
+
+    assert "Someone else changed this plan" in message
+    assert reload(plan).person_views == "Mine."
+
+
+# --- Submitting -----------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_an_incomplete_plan_cannot_be_submitted_and_the_problems_are_listed(
+    site_a, officer
+):
+    assessment = completed_assessment(site_a, officer)
+    plan = services.create_plan(
+        person=assessment.person, assessment=assessment, by=officer
+    )
+
+    message = refused("incomplete", services.submit_plan, plan, by=officer)
+
+    assert "Add at least one response." in message
+    assert "Set the date the plan starts." in message
+    assert reload(plan).status == S.DRAFT
+    assert reload(plan).submitted_at is None
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_a_response_serving_no_outcome_stops_submission(site_a, officer):
+    plan = plan_with(site_a, officer)
+    ResponseOutcome.objects.filter(response__plan=plan).delete()
+
+    message = refused("incomplete", services.submit_plan, plan, by=officer)
+
+    assert "“Response 1” does not serve an outcome yet." in message
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_submitting_an_all_standard_plan_within_a_limit_awaits_sign_off(
+    site_a, officer
+):
+    plan = plan_with(site_a, officer)
+    before = timezone.now()
+
+    services.submit_plan(plan, by=officer)
+
+    plan = reload(plan)
+    assert plan.status == S.AWAITING_SIGN_OFF
+    assert plan.route == CarePlan.Route.SIGN_OFF
+    assert "team manager's delegated limit" in plan.routing_reasons[0]
+    assert plan.submitted_by == officer
+    assert before <= plan.submitted_at <= timezone.now()
+    assert plan.needs_panel_since is None
+    [decision] = plan.decisions.all()
+    assert (decision.kind, decision.by) == (PlanDecision.Kind.SUBMITTED, officer)
+    assert transitions(plan)[-1].action == "Plan submitted: awaiting sign-off"
+    assert transitions(plan)[-1].user == officer
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_submitting_a_plan_with_a_flexible_response_awaits_panel(site_a, officer):
+    plan = plan_with(site_a, officer, (("flexible", "25.00", 2),))
+    before = timezone.now()
+
+    services.submit_plan(plan, by=officer)
+
+    plan = reload(plan)
+    assert plan.status == S.AWAITING_PANEL
+    assert plan.route == CarePlan.Route.PANEL
+    assert before <= plan.needs_panel_since <= timezone.now()
+    assert "“Response 1” is not a standard service" in plan.routing_reasons[0]
+    assert transitions(plan)[-1].action == "Plan submitted: awaiting panel"
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_a_plan_over_every_limit_awaits_panel(site_a, officer):
+    plan = plan_with(site_a, officer, (("standard", "120.00", 7),))
+
+    plan = services.submit_plan(plan, by=officer)
+
+    assert plan.status == S.AWAITING_PANEL
+    assert "£840.00" in plan.routing_reasons[0]
+
+
+# --- Sign-off -------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_nobody_signs_off_a_plan_they_wrote(site_a, manager):
+    plan = services.submit_plan(plan_with(site_a, manager), by=manager)
+
+    message = refused("not_allowed", services.sign_off_plan, plan, by=manager)
+
+    assert message == "Nobody signs off a plan they wrote."
+    assert reload(plan).status == S.AWAITING_SIGN_OFF
+    assert reload(plan).approved_by is None
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_nobody_signs_off_a_plan_they_submitted(site_a, officer, manager):
+    plan = services.submit_plan(plan_with(site_a, officer), by=manager)
+
+    assert refused("not_allowed", services.sign_off_plan, plan, by=manager) == (
+        "Nobody signs off a plan they wrote."
+    )
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_a_manager_cannot_sign_off_over_their_delegated_limit(
+    site_a, officer, manager, senior
+):
+    plan = plan_with(site_a, officer, (("standard", "100.00", 4),))
+    plan = services.submit_plan(plan, by=officer)
+
+    message = refused("not_allowed", services.sign_off_plan, plan, by=manager)
+
+    assert message == "The weekly cost, £400.00, is over your delegated limit."
+    assert reload(plan).status == S.AWAITING_SIGN_OFF
+    assert services.sign_off_plan(plan, by=senior).approved_by == senior
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_someone_without_a_delegated_limit_cannot_sign_off(site_a, officer, chair):
+    plan = services.submit_plan(plan_with(site_a, officer), by=officer)
+
+    refused("not_allowed", services.sign_off_plan, plan, by=chair)
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_sign_off_uses_the_limit_in_force_on_the_day(site_a, officer, manager, senior):
+    plan = services.submit_plan(plan_with(site_a, officer), by=officer)
+    services.set_delegated_limit(
+        site=site_a,
+        role=Role.TEAM_MANAGER,
+        weekly_limit=Decimal("10.00"),
+        effective_from=timezone.localdate(),
+        by=senior,
+    )
+
+    refused("not_allowed", services.sign_off_plan, plan, by=manager)
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_a_team_manager_signs_off_within_their_limit_and_the_first_review_is_set(
+    site_a, officer, manager
+):
+    plan = plan_with(site_a, officer, (("standard", "20.50", 3),))
+    plan = services.submit_plan(plan, by=officer)
+    before = timezone.now()
+
+    services.sign_off_plan(plan, by=manager, note="Good plan.")
+
+    plan = reload(plan)
+    assert plan.status == S.APPROVED
+    assert plan.approved_by == manager
+    assert before <= plan.approved_at <= timezone.now()
+    assert plan.authorised_weekly == Decimal("61.50")
+    assert plan.approval_note == "Good plan."
+    [review] = plan.reviews.all()
+    assert review.kind == Review.Kind.FIRST
+    assert review.status == Review.Status.SCHEDULED
+    assert review.due_date == plan.start_date + timedelta(weeks=8)
+    decision = plan.decisions.first()
+    assert (decision.kind, decision.by, decision.reason) == (
+        PlanDecision.Kind.SIGNED_OFF,
+        manager,
+        "Good plan.",
+    )
+    assert transitions(plan)[-1].action == "Plan signed off"
+    assert transitions(plan)[-1].user == manager
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_the_first_review_follows_the_sites_review_policy(site_a, officer, manager):
+    ReviewPolicy.objects.create(site=site_a, first_review_weeks=6)
+    plan = services.submit_plan(plan_with(site_a, officer), by=officer)
+
+    services.sign_off_plan(plan, by=manager)
+
+    review = reload(plan).reviews.get()
+    assert review.due_date == plan.start_date + timedelta(weeks=6)
+
+
+# --- Returning ------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("site_limits")
+@pytest.mark.parametrize(
+    "reason", ["", "Too short", "         x", "\n\n\n\n\n\n\n\n\n\n"]
+)
+def test_a_return_needs_a_reason_of_at_least_ten_characters(
+    site_a, officer, manager, reason
+):
+    plan = services.submit_plan(plan_with(site_a, officer), by=officer)
+
+    refused("reason_required", services.return_plan, plan, by=manager, reason=reason)
+
+    assert reload(plan).status == S.AWAITING_SIGN_OFF
+    assert not plan.decisions.filter(kind=PlanDecision.Kind.RETURNED).exists()
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_a_returned_plan_is_a_draft_again_with_the_reasons_recorded(
+    site_a, officer, manager
+):
+    plan = services.submit_plan(plan_with(site_a, officer), by=officer)
+
+    services.return_plan(plan, by=manager, reason=REASON)
+
+    plan = reload(plan)
+    assert plan.status == S.DRAFT
+    decision = plan.decisions.first()
+    assert decision.kind == PlanDecision.Kind.RETURNED
+    assert decision.by == manager
+    assert decision.reason == REASON
+    assert transitions(plan)[-1].action == "Plan returned"
+    assert transitions(plan)[-1].user == manager
+    add_response(plan, officer, description="Carer's break on Fridays")
+    assert plan.responses.count() == 2
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_nobody_returns_a_plan_they_wrote(site_a, manager):
+    plan = services.submit_plan(plan_with(site_a, manager), by=manager)
+
+    refused("not_allowed", services.return_plan, plan, by=manager, reason=REASON)
+
+
+# --- Panel ----------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_a_panel_approves_with_the_amount_it_authorises(site_a, officer, chair):
+    plan = plan_with(site_a, officer, (("flexible", "25.00", 2),))
+    plan = services.submit_plan(plan, by=officer)
+    before = timezone.now()
+
+    services.approve_plan_by_panel(
+        plan, by=chair, authorised_weekly=Decimal("45.00"), note="Review in 6 weeks."
+    )
+
+    plan = reload(plan)
+    assert plan.status == S.APPROVED
+    assert plan.approved_by == chair
+    assert before <= plan.approved_at <= timezone.now()
+    assert plan.authorised_weekly == Decimal("45.00")
+    assert plan.decisions.first().kind == PlanDecision.Kind.APPROVED_BY_PANEL
+    assert plan.reviews.get().kind == Review.Kind.FIRST
+    assert transitions(plan)[-1].action == "Plan approved by panel"
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_a_panel_cannot_authorise_a_negative_amount(site_a, officer, chair):
+    plan = services.submit_plan(
+        plan_with(site_a, officer, (("flexible", "25.00", 1),)), by=officer
+    )
+
+    refused(
+        "amount",
+        services.approve_plan_by_panel,
+        plan,
+        by=chair,
+        authorised_weekly=Decimal("-1.00"),
+    )
+    assert reload(plan).status == S.AWAITING_PANEL
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_a_panel_return_puts_the_plan_back_to_draft_with_its_reasons(
+    site_a, officer, chair
+):
+    plan = services.submit_plan(
+        plan_with(site_a, officer, (("flexible", "25.00", 1),)), by=officer
+    )
+
+    services.return_plan_from_panel(plan, by=chair, reason=REASON)
+
+    plan = reload(plan)
+    assert plan.status == S.DRAFT
+    assert plan.needs_panel_since is None
+    decision = plan.decisions.first()
+    assert (decision.kind, decision.by, decision.reason) == (
+        PlanDecision.Kind.RETURNED_BY_PANEL,
+        chair,
+        REASON,
+    )
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_a_panel_return_needs_reasons(site_a, officer, chair):
+    plan = services.submit_plan(
+        plan_with(site_a, officer, (("flexible", "25.00", 1),)), by=officer
+    )
+
+    refused(
+        "reason_required",
+        services.return_plan_from_panel,
+        plan,
+        by=chair,
+        reason="No.",
+    )
+    assert reload(plan).status == S.AWAITING_PANEL
+
+
+# --- Only a draft is edited -----------------------------------------------------------
+
+
+@pytest.mark.usefixtures("site_limits")
+@pytest.mark.parametrize(
+    "status",
+    [S.AWAITING_SIGN_OFF, S.AWAITING_PANEL, S.APPROVED, S.UNDER_REVIEW, S.CLOSED],
+)
+def test_a_plan_that_is_not_a_draft_cannot_be_edited(site_a, officer, manager, status):
+    plan = plan_in_status(status, site=site_a, officer=officer, manager=manager)
+    response = plan.responses.get()
+
+    refused("not_editable", add_response, plan, officer, description="More")
+    refused("not_editable", add_response, plan, officer, response=response, cost="1.00")
+    refused(
+        "not_editable",
+        services.update_plan,
+        plan,
+        by=officer,
+        expected_version=reload(plan).edit_version,
+        person_views="Changed after approval",
+    )
+    refused("not_editable", services.remove_response, plan, response, by=officer)
+
+    assert plan.responses.get().unit_cost == Decimal("20.00")
+    assert reload(plan).person_views == ""
+
+
+# --- Versions -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def approved(site_a, officer, manager, site_limits):
+    """An approved plan with two responses, one serving each of two outcomes."""
+    plan = draft_plan(site_a, officer, outcomes=2)
+    first, second = services.plan_outcomes(plan)
+    add_response(plan, officer, cost="20.00", outcomes=[first], description="Meals")
+    add_response(
+        plan, officer, cost="15.00", outcomes=[first, second], description="Shopping"
+    )
+    services.update_plan(
+        plan,
+        by=officer,
+        expected_version=reload(plan).edit_version,
+        person_views="We want to eat together.",
+    )
+    plan = services.submit_plan(plan, by=officer)
+    return services.sign_off_plan(plan, by=manager)
+
+
+def outcome_links(plan):
+    return {(r.lineage, o.pk) for r in plan.responses.all() for o in r.outcomes.all()}
+
+
+def test_a_new_version_copies_the_responses_and_what_they_serve_as_a_draft(
+    approved, officer
+):
+    revision = services.revise_plan(approved, by=officer)
+
+    assert revision.status == S.DRAFT
+    assert revision.version_number == 2
+    assert revision.previous == approved
+    assert revision.person == approved.person
+    assert revision.start_date == approved.start_date
+    assert revision.person_views == "We want to eat together."
+    old = list(approved.responses.all())
+    new = list(revision.responses.all())
+    assert [r.lineage for r in new] == [r.lineage for r in old]
+    assert [r.description for r in new] == ["Meals", "Shopping"]
+    assert [r.unit_cost for r in new] == [r.unit_cost for r in old]
+    assert {r.code for r in new}.isdisjoint({r.code for r in old})
+    assert outcome_links(revision) == outcome_links(approved)
+    assert len(outcome_links(revision)) == 3
+    assert reload(approved).status == S.APPROVED
+    assert transitions(revision)[-1].action == "Version 2 drafted"
+
+
+def test_a_plan_has_only_one_next_version(approved, officer):
+    services.revise_plan(approved, by=officer)
+
+    refused("already_revised", services.revise_plan, approved, by=officer)
+
+
+def test_approving_a_new_version_closes_the_previous_and_cancels_its_reviews(
+    approved, officer, senior
+):
+    revision = services.revise_plan(approved, by=officer)
+    add_response(revision, officer, cost="5.00", description="Taxi to the café")
+    revision = services.submit_plan(revision, by=officer)
+    assert reload(approved).status == S.APPROVED
+
+    services.sign_off_plan(revision, by=senior)
+
+    previous = reload(approved)
+    assert previous.status == S.CLOSED
+    assert previous.closed_at is not None
+    assert previous.closed_reason == "Replaced by version 2."
+    assert set(previous.reviews.values_list("status", flat=True)) == {
+        Review.Status.CANCELLED
+    }
+    assert reload(revision).reviews.get().status == Review.Status.SCHEDULED
+
+
+def test_comparing_versions_reports_added_removed_and_changed_responses(
+    approved, officer
+):
+    revision = services.revise_plan(approved, by=officer)
+    meals, shopping = revision.responses.all()
+    services.remove_response(revision, meals, by=officer)
+    add_response(
+        revision,
+        officer,
+        response=shopping,
+        cost="18.00",
+        outcomes=list(shopping.outcomes.all()),
+        description="Shopping",
+    )
+    add_response(revision, officer, cost="22.00", description="Takeaway on Fridays")
+
+    changes = services.compare_versions(
+        list(approved.responses.all()), list(reload(revision).responses.all())
+    )
+
+    summary = {(c["kind"], c["response"].description) for c in changes}
+    assert summary == {
+        ("removed", "Meals"),
+        ("changed", "Shopping"),
+        ("added", "Takeaway on Fridays"),
+    }
+    [changed] = [c for c in changes if c["kind"] == "changed"]
+    assert {(f["label"], f["before"], f["after"]) for f in changed["fields"]} == {
+        ("Cost each time", "£15.00", "£18.00"),
+        ("Weekly cost", "£15.00", "£18.00"),
+    }
+
+
+def test_comparing_a_version_with_itself_finds_no_change(approved, officer):
+    revision = services.revise_plan(approved, by=officer)
+
+    assert (
+        services.compare_versions(
+            list(approved.responses.all()), list(revision.responses.all())
+        )
+        == []
+    )
+
+
+def test_a_version_with_the_same_cost_and_kinds_is_approved_unchanged(
+    approved, officer
+):
+    revision = services.revise_plan(approved, by=officer)
+    meals = revision.responses.first()
+    add_response(
+        revision,
+        officer,
+        response=meals,
+        outcomes=list(meals.outcomes.all()),
+        cost="20.00",
+        description="Meals with a different provider",
+    )
+
+    revision = services.submit_plan(revision, by=officer)
+
+    assert revision.status == S.APPROVED
+    assert revision.route == CarePlan.Route.UNCHANGED
+    assert revision.authorised_weekly == approved.authorised_weekly
+    assert revision.decisions.first().kind == PlanDecision.Kind.APPROVED_UNCHANGED
+    assert revision.reviews.get().kind == Review.Kind.FIRST
+    assert reload(approved).status == S.CLOSED
+    assert transitions(revision)[-1].action == "Plan submitted: approved unchanged"
+
+
+def test_a_version_that_costs_more_is_routed_again(approved, officer):
+    revision = services.revise_plan(approved, by=officer)
+    add_response(revision, officer, cost="5.00", description="Taxi to the café")
+
+    revision = services.submit_plan(revision, by=officer)
+
+    assert revision.status == S.AWAITING_SIGN_OFF
+    assert revision.route == CarePlan.Route.SIGN_OFF
+    assert reload(approved).status == S.APPROVED
+
+
+def test_a_version_with_the_same_cost_but_a_new_kind_is_routed_again(approved, officer):
+    revision = services.revise_plan(approved, by=officer)
+    meals = revision.responses.first()
+    add_response(
+        revision,
+        officer,
+        response=meals,
+        outcomes=list(meals.outcomes.all()),
+        kind=Response.Kind.FLEXIBLE,
+        cost="20.00",
+    )
+
+    revision = services.submit_plan(revision, by=officer)
+
+    assert revision.status == S.AWAITING_PANEL
+
+
+# --- Reviews --------------------------------------------------------------------------
+
+
+def test_starting_a_review_puts_the_plan_under_review(approved, officer):
+    services.start_review(approved.reviews.get(), by=officer)
+
+    assert reload(approved).status == S.UNDER_REVIEW
+    assert transitions(approved)[-1].action == "Review started"
+    assert transitions(approved)[-1].user == officer
+
+
+def test_a_review_that_is_not_open_cannot_be_started(approved, officer):
+    review = approved.reviews.get()
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.CANCELLED)
+
+    refused("review_closed", services.start_review, reload(review), by=officer)
+    assert reload(approved).status == S.APPROVED
+
+
+def ratings_for(plan, *ratings):
+    outcomes = list(services.plan_outcomes(plan).order_by("priority", "position", "pk"))
+    return {
+        o: (r, f"About outcome {i}")
+        for i, (o, r) in enumerate(zip(outcomes, ratings, strict=False))
+    }
+
+
+R = OutcomeReview.Rating
+
+
+def test_a_review_needs_a_rating_for_every_outcome_the_plan_serves(approved, officer):
+    review = approved.reviews.get()
+    services.start_review(review, by=officer)
+
+    refused(
+        "ratings_incomplete",
+        services.complete_review,
+        review,
+        by=officer,
+        ratings=ratings_for(approved, R.FULLY),
+        result=Review.Result.NO_CHANGE,
+    )
+
+    assert not OutcomeReview.objects.filter(review=review).exists()
+    assert reload(review).status == Review.Status.SCHEDULED
+    assert reload(approved).status == S.UNDER_REVIEW
+
+
+def test_a_rating_for_an_outcome_the_plan_does_not_serve_is_refused(
+    approved, officer, site_a
+):
+    review = approved.reviews.get()
+    services.start_review(review, by=officer)
+    elsewhere = services.plan_outcomes(draft_plan(site_a, officer)).get()
+    ratings = ratings_for(approved, R.FULLY, R.FULLY)
+    ratings[elsewhere] = (R.NOT_MET, "Someone else's words")
+
+    refused(
+        "outcome",
+        services.complete_review,
+        review,
+        by=officer,
+        ratings=ratings,
+        result=Review.Result.NO_CHANGE,
+    )
+
+    assert not OutcomeReview.objects.filter(desired_outcome=elsewhere).exists()
+    assert reload(review).status == Review.Status.SCHEDULED
+
+
+def test_a_rating_must_be_fully_partially_or_not_met(approved, officer):
+    review = approved.reviews.get()
+    services.start_review(review, by=officer)
+
+    refused(
+        "rating",
+        services.complete_review,
+        review,
+        by=officer,
+        ratings=ratings_for(approved, R.FULLY, "mostly"),
+        result=Review.Result.NO_CHANGE,
+    )
+    assert not OutcomeReview.objects.filter(review=review).exists()
+
+
+def test_a_completed_review_records_each_outcome_and_schedules_the_next(
+    approved, officer
+):
+    review = approved.reviews.get()
+    services.start_review(review, by=officer)
+    ratings = ratings_for(approved, R.FULLY, R.PARTIALLY)
+    before = timezone.now()
+
+    done, revision = services.complete_review(
+        review,
+        by=officer,
+        ratings=ratings,
+        result=Review.Result.NO_CHANGE,
+        person_view="Lunch out is the best part of the week.",
+        notes="Keep as it is.",
+    )
+
+    assert revision is None
+    done = reload(done)
+    assert done.status == Review.Status.COMPLETED
+    assert done.result == Review.Result.NO_CHANGE
+    assert done.completed_by == officer
+    assert before <= done.completed_at <= timezone.now()
+    assert done.person_view == "Lunch out is the best part of the week."
+    stored = {
+        (r.desired_outcome_id, r.rating, r.person_view) for r in done.ratings.all()
+    }
+    assert stored == {(o.pk, r, view) for o, (r, view) in ratings.items()}
+    assert reload(approved).status == S.APPROVED
+    following = approved.reviews.get(status=Review.Status.SCHEDULED)
+    assert following.kind == Review.Kind.ANNUAL
+    assert following.due_date == timezone.localdate() + timedelta(days=365)
+    assert transitions(approved)[-1].action == "Review recorded: no change to the plan"
+
+
+def test_an_outcome_can_be_recorded_as_not_met(approved, officer):
+    review = approved.reviews.get()
+    services.start_review(review, by=officer)
+
+    services.complete_review(
+        review,
+        by=officer,
+        ratings=ratings_for(approved, R.NOT_MET, R.PARTIALLY),
+        result=Review.Result.REASSESSMENT,
+    )
+
+    assert sorted(review.ratings.values_list("rating", flat=True)) == [
+        R.NOT_MET,
+        R.PARTIALLY,
+    ]
+
+
+def test_a_review_that_changes_the_plan_drafts_the_next_version(approved, officer):
+    review = approved.reviews.get()
+    services.start_review(review, by=officer)
+
+    _, revision = services.complete_review(
+        review,
+        by=officer,
+        ratings=ratings_for(approved, R.PARTIALLY, R.NOT_MET),
+        result=Review.Result.PLAN_CHANGED,
+    )
+
+    assert revision.status == S.DRAFT
+    assert revision.previous == approved
+    assert revision.version_number == 2
+    assert reload(approved).status == S.APPROVED
+
+
+def test_a_review_cannot_be_recorded_before_it_is_started(approved, officer):
+    refused(
+        "transition_not_allowed",
+        services.complete_review,
+        approved.reviews.get(),
+        by=officer,
+        ratings=ratings_for(approved, R.FULLY, R.FULLY),
+        result=Review.Result.NO_CHANGE,
+    )
+
+
+def test_a_review_is_recorded_only_once(approved, officer):
+    review = approved.reviews.get()
+    services.start_review(review, by=officer)
+    ratings = ratings_for(approved, R.FULLY, R.FULLY)
+    services.complete_review(
+        review, by=officer, ratings=ratings, result=Review.Result.NO_CHANGE
+    )
+
+    refused(
+        "review_closed",
+        services.complete_review,
+        review,
+        by=officer,
+        ratings=ratings,
+        result=Review.Result.NO_CHANGE,
+    )
+    assert review.ratings.count() == 2
+
+
+# --- Closing --------------------------------------------------------------------------
+
+
+def test_closing_a_plan_needs_a_reason(approved, officer):
+    refused("reason_required", services.close_plan, approved, by=officer, reason=" ")
+
+    assert reload(approved).status == S.APPROVED
+
+
+def test_closing_a_plan_records_why_and_cancels_its_open_reviews(approved, officer):
+    before = timezone.now()
+
+    services.close_plan(approved, by=officer, reason="Moved to live with family.")
+
+    plan = reload(approved)
+    assert plan.status == S.CLOSED
+    assert before <= plan.closed_at <= timezone.now()
+    assert plan.closed_reason == "Moved to live with family."
+    assert plan.reviews.get().status == Review.Status.CANCELLED
+    decision = plan.decisions.first()
+    assert (decision.kind, decision.by) == (PlanDecision.Kind.CLOSED, officer)
+    assert transitions(plan)[-1].action == "Plan closed"
+
+
+@pytest.mark.usefixtures("site_limits")
+def test_an_approved_plan_helper_goes_through_panel_when_it_must(
+    site_a, officer, chair
+):
+    plan = approved_plan(site_a, officer, chair, (("flexible", "30.00", 1),))
+
+    assert plan.status == S.APPROVED
+    assert plan.approved_by == chair
