@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django_scopes.forms import SafeModelChoiceField
 
@@ -124,6 +125,16 @@ class ResponseForm(LimitTextMixin, forms.ModelForm):
         self.fields["replaces"].empty_label = "Nothing: it is new"
         self.fields["replaced_weekly_cost"].required = False
         for name in ("unit_cost", "replaced_weekly_cost"):
+            field = self.fields[name]
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MinValueValidator)
+            ] + [
+                MinValueValidator(
+                    0,
+                    message="A cost cannot be below zero. Enter 0 for help that "
+                    "costs nothing.",
+                )
+            ]
             self.fields[name].widget.attrs.update(
                 min="0", step="0.01", inputmode="decimal"
             )

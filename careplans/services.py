@@ -327,8 +327,12 @@ def submit_plan(plan, *, by):
             ]
             locked.authorised_weekly = previous.authorised_weekly
             _decide(locked, by, PlanDecision.Kind.APPROVED_UNCHANGED)
+            # The approval is the previous version's: its approver stands.
             _activate(
-                locked, by=by, note="Approved under the previous version's approval."
+                locked,
+                by=previous.approved_by or by,
+                note=f"Approved under version {previous.version_number}'s approval: "
+                "no change in cost or kind.",
             )
             _audit(locked, by, "Plan submitted: approved unchanged")
             return locked

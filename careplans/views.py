@@ -309,11 +309,15 @@ def plan_pdf(request, site_slug, code):
 
 
 @require_http_methods(["GET"])
-@require_capability("review_plan")
+@require_capability("view_people")
 def reviews_due(request, site_slug):
-    team = (
-        request.GET.get("scope") == "team"
-        and "view_team_reviews" in request.capabilities
+    """Reviews due: my people's for officers; the whole team's for managers."""
+    caps = request.capabilities
+    if not caps & {"review_plan", "view_team_reviews"}:
+        raise PermissionDenied
+    # A manager who records no reviews of their own sees the team's by default.
+    team = "view_team_reviews" in caps and (
+        request.GET.get("scope") == "team" or "review_plan" not in caps
     )
     horizon = timezone.localdate() + selectors.REVIEW_HORIZON
     reviews = selectors.reviews_due(
@@ -407,7 +411,7 @@ def review_record(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("view_team_reviews")
+@require_capability("sign_off_plan")
 def limit_list(request, site_slug):
     """Delegated limits: who may sign off what, from which date, with history."""
     may_manage = "manage_limits" in request.capabilities

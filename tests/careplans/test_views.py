@@ -509,12 +509,12 @@ def test_a_negative_cost_is_explained_beside_the_field_and_the_typing_is_kept(
 
     assert response.status_code == 200
     [error] = field_errors(response, "unit_cost")
-    assert "greater than or equal to 0" in error
+    assert "cannot be below zero" in error
     # The message sits in the field's own block, tied to its input for screen readers.
     block = field_block(response, "unit_cost")
     assert 'aria-invalid="true"' in block
     assert 'id="id_unit_cost_error"' in block
-    assert "Ensure this value is greater than or equal to 0." in " ".join(block.split())
+    assert "A cost cannot be below zero." in " ".join(block.split())
     markup = response.content.decode()
     assert "Dial-a-ride to lunch at a café of their choice</textarea>" in markup
     assert "Nothing you typed has been lost." in page_text(response)
