@@ -49,6 +49,7 @@ def meeting_for_page(site, code):
                     "plan__written_by",
                     "decision__decided_by",
                     "added_by",
+                    "moved_from",
                 ),
             ),
         ),

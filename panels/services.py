@@ -53,6 +53,8 @@ def _open_item_for(plan):
 def add_item(*, meeting, plan, question, by):
     """Put a plan marked 'needs panel' on a meeting's agenda."""
     plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
+    # Re-read the meeting too: it may have closed since the caller loaded it.
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
     if plan.status != CarePlan.Status.AWAITING_PANEL:
         raise ValidationError(
             "Only a plan waiting for panel can go on an agenda.", code="not_waiting"
@@ -84,9 +86,14 @@ def add_item(*, meeting, plan, question, by):
 @transaction.atomic
 def move_item(item, *, to, by):
     """Move an undecided item to a later meeting."""
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of an outer
+    # join, and an item's meeting is nullable (chair's action).
     item = (
-        PanelItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+        PanelItem.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=item.pk)
     )
+    to = PanelMeeting.objects.select_for_update().get(pk=to.pk)
     if hasattr(item, "decision"):
         raise ValidationError("A decided item cannot be moved.", code="decided")
     if to.status == PanelMeeting.Status.CLOSED or to.pk == item.meeting_id:
@@ -180,9 +187,12 @@ def may_decide(item, user):
         return False, "Decisions are recorded while the meeting is in session."
     if user.pk == meeting.panel.chair_id:
         return True, ""
-    if Attendance.objects.filter(
-        meeting=meeting, user=user, present=True, role__in=VOTING
-    ).exists():
+    # meeting.attendance.all(), not a filtered query: the agenda page prefetches the
+    # attendance once, so checking each item costs no query.
+    if any(
+        a.user_id == user.pk and a.present and a.role in VOTING
+        for a in meeting.attendance.all()
+    ):
         return True, ""
     return False, "Only the chair or a panel member present at the meeting can decide."
 
@@ -198,6 +208,9 @@ def _validate(outcome, rationale, conditions, authorised_weekly, review_by):
 def decision_problems(outcome, rationale, conditions, authorised_weekly, review_by):
     """{field: message} for a decision that breaks the panel's rules (empty if none)."""
     errors = {}
+    if outcome not in Decision.Outcome.values:
+        # Any other value would fall through to "declined" in _apply.
+        errors["outcome"] = "Choose one of the panel's decisions."
     if len(rationale.split()) < MIN_RATIONALE_WORDS:
         errors["rationale"] = (
             "Write the reasons for the decision in a sentence or more: the person and "
@@ -279,8 +292,9 @@ def record_decision(
 ):
     """Record the panel's decision on an item and act on the plan. One per item: of
     two people deciding at once, the second is refused and told who decided."""
+    # Lock the item row only (see move_item); the lock serialises two deciders.
     item = (
-        PanelItem.objects.select_for_update()
+        PanelItem.objects.select_for_update(of=("self",))
         .select_related(
             "meeting__panel", "plan__person", "plan__written_by", "plan__site"
         )
