@@ -144,6 +144,14 @@ class PanelItem(SiteScoped):
         related_name="items",
         help_text="Empty for a chair's action between meetings.",
     )
+    panel = models.ForeignKey(
+        Panel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The panel it was put to (for chair's action, the chair's panel).",
+    )
     plan = models.ForeignKey(
         CarePlan, on_delete=models.PROTECT, related_name="panel_items"
     )

@@ -75,11 +75,17 @@ def item_summaries(items):
     ]
 
 
-def unreported_chairs_actions(site):
+def unreported_chairs_actions(site, panel=None):
+    """Chair's actions not yet reported to a meeting (of ``panel``, if given)."""
+    decisions = Decision.objects.filter(
+        site=site, chairs_action=True, reported_at__isnull=True
+    )
+    if panel is not None:
+        decisions = decisions.filter(item__panel=panel)
     return list(
-        Decision.objects.filter(site=site, chairs_action=True, reported_at__isnull=True)
-        .select_related("item__plan__person", "decided_by")
-        .order_by("created_at")
+        decisions.select_related("item__plan__person", "decided_by").order_by(
+            "created_at"
+        )
     )
 
 

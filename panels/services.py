@@ -74,6 +74,7 @@ def add_item(*, meeting, plan, question, by):
     item = PanelItem.objects.create(
         site=meeting.site,
         meeting=meeting,
+        panel_id=meeting.panel_id,
         plan=plan,
         question=question,
         position=position,
@@ -102,8 +103,11 @@ def move_item(item, *, to, by):
         )
     if to.panel_id != item.meeting.panel_id:
         raise ValidationError("Choose a meeting of the same panel.", code="meeting")
+    if to.starts_at <= item.meeting.starts_at:
+        raise ValidationError("Choose a later meeting.", code="meeting")
     item.moved_from = item.meeting
     item.meeting = to
+    item.panel_id = to.panel_id
     item.position = to.items.count() + 1
     item.save()
     _audit(item, by, "Moved to another meeting")
@@ -168,7 +172,10 @@ def close_meeting(meeting, *, by):
     meeting.closed_at = timezone.now()
     meeting.save(update_fields=["status", "closed_at", "updated_at"])
     Decision.objects.filter(
-        site=meeting.site, chairs_action=True, reported_at__isnull=True
+        site=meeting.site,
+        item__panel=meeting.panel_id,
+        chairs_action=True,
+        reported_at__isnull=True,
     ).update(reported_at=meeting)
     _audit(meeting, by, "Meeting closed")
     return meeting
@@ -300,6 +307,10 @@ def record_decision(
         )
         .get(pk=item.pk)
     )
+    # Permission first: only someone who may decide learns what was decided.
+    allowed, why = may_decide(item, by)
+    if not allowed:
+        raise ValidationError(why, code="not_allowed")
     existing = Decision.objects.filter(item=item).select_related("decided_by").first()
     if existing is not None:
         raise ValidationError(
@@ -309,9 +320,6 @@ def record_decision(
             "below.",
             code="already_decided",
         )
-    allowed, why = may_decide(item, by)
-    if not allowed:
-        raise ValidationError(why, code="not_allowed")
     _validate(outcome, rationale, conditions, authorised_weekly, review_by)
     return _create_decision(
         item,
@@ -387,7 +395,8 @@ def chairs_action(
         .select_related("person", "written_by")
         .get(pk=plan.pk)
     )
-    if not Panel.objects.filter(site=plan.site, chair=by, is_active=True).exists():
+    panel = Panel.objects.filter(site=plan.site, chair=by, is_active=True).first()
+    if panel is None:
         raise ValidationError(
             "Only a panel's chair can take chair's action.", code="not_chair"
         )
@@ -404,7 +413,12 @@ def chairs_action(
         raise ValidationError({"question": "Write the question decided."})
     _validate(outcome, rationale, conditions, authorised_weekly, review_by)
     item = PanelItem.objects.create(
-        site=plan.site, meeting=None, plan=plan, question=question, added_by=by
+        site=plan.site,
+        meeting=None,
+        panel=panel,
+        plan=plan,
+        question=question,
+        added_by=by,
     )
     return _create_decision(
         item,

@@ -117,7 +117,9 @@ def meeting_detail(request, site_slug, code):
             context["open_form"] = OpenMeetingForm(
                 people=_meeting_people(meeting, items)
             )
-        context["chairs_actions"] = selectors.unreported_chairs_actions(request.site)
+        context["chairs_actions"] = selectors.unreported_chairs_actions(
+            request.site, meeting.panel
+        )
     return render(request, "panels/meeting_detail.html", context)
 
 
