@@ -124,6 +124,9 @@ class ResponseForm(LimitTextMixin, forms.ModelForm):
         )
         self.fields["replaces"].empty_label = "Nothing: it is new"
         self.fields["replaced_weekly_cost"].required = False
+        if not self.instance.pk:
+            # Blank, not the model's 0.00: blank means "the catalogue's typical cost".
+            self.initial["replaced_weekly_cost"] = None
         for name in ("unit_cost", "replaced_weekly_cost"):
             field = self.fields[name]
             field.validators = [
