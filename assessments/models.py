@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
@@ -61,9 +62,11 @@ class PersonQuerySet(SiteScopedQuerySet):
         text = (text or "").strip()
         if not text:
             return self
+        # Case-insensitive name order, which the prefix indexes (migration 0002) serve.
+        ordered = (Upper("family_name"), Upper("given_name"), "id")
         digits = normalise_nhs_number(text)
         if digits.isdigit() and len(digits) == 10:
-            return self.filter(nhs_number=digits)
+            return self.filter(nhs_number=digits).order_by(*ordered)
         query = Q()
         words = text.split()
         for word in words:
@@ -78,7 +81,7 @@ class PersonQuerySet(SiteScopedQuerySet):
             query |= Q(postcode=normalise_postcode(text)) | Q(
                 postcode__startswith=" ".join(text.upper().split())
             )
-        return self.filter(query)
+        return self.filter(query).order_by(*ordered)
 
 
 class Person(SiteScoped):
@@ -136,10 +139,16 @@ class Person(SiteScoped):
                 name="person_site_name",
             ),
             models.Index(
-                fields=["site", "allocated_worker", "family_name", "given_name"],
+                fields=["site", "allocated_worker", "family_name", "given_name", "id"],
                 name="person_site_worker",
             ),
-            models.Index(fields=["site", "postcode"], name="person_site_postcode"),
+            # Pattern ops so "starts with" can use the index whatever the database's
+            # collation (PostgreSQL; other databases ignore operator classes).
+            models.Index(
+                fields=["site", "postcode"],
+                opclasses=["", "varchar_pattern_ops"],
+                name="person_site_postcode",
+            ),
         ]
 
     def __str__(self):

@@ -2,7 +2,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sites.audit import record_access
 from sites.decorators import require_capability
+from sites.paging import DeferredJoinPaginator
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 
@@ -51,7 +51,7 @@ def person_list(request, site_slug):
         scope = "search"
     elif scope == "mine":
         people = people.allocated_to(request.user)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
