@@ -171,7 +171,7 @@ class StartAssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         cared_for_ids = CarerLink.objects.filter(carer=person).values("cared_for_id")
         self.fields["cared_for"].queryset = Person.objects.filter(
-            site=person.site, pk__in=cared_for_ids
+            site_id=person.site_id, pk__in=cared_for_ids
         )
         self.fields["cared_for"].label_from_instance = lambda p: p.display_name
 

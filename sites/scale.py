@@ -27,7 +27,7 @@ def seed_scale(options, progress):
     new_sites = [
         Site(
             slug=f"{prefix}{i:03d}",
-            name=f"Scale Test Site {i:03d}",
+            name=f"Scale Test Site {prefix}{i:03d}",
             kind=Site.Kind.LOCAL_AUTHORITY,
         )
         for i in range(1, count + 1)

@@ -340,9 +340,9 @@ def test_paging_links_keep_the_search(client, officer, site_a):
 LIST_QUERIES = 8
 SEARCH_QUERIES = 8
 # Session, user, memberships; the person; their assessments, carers and cared-for (one
-# query each, with what they show); the audit event; the care plans panel; the site and
-# the start form's choices; the session's new expiry (three).
-DETAIL_QUERIES = 14
+# query each, with what they show); the audit event; the care plans panel; the start
+# form's choices; the session's new expiry (three).
+DETAIL_QUERIES = 13
 
 
 def _people(site, worker, count, **kwargs):
