@@ -7,8 +7,6 @@ the URL resolver and fails when a URL under /s/<site_slug>/ is missing here.
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from sites.middleware import SITE_KWARG
 from sites.permissions import Role
@@ -76,83 +74,6 @@ SITE_URLS = {
 def _kwargs(name, records, site_slug="alpha"):
     build = SITE_URLS[name]
     return {SITE_KWARG: site_slug, **(build(records) if build else {})}
-
-
-@pytest.fixture
-def records(site_a, officer):
-    """One of every kind of record, at site A."""
-    from assessments.models import Assessment
-    from assessments.services import start_assessment
-    from careplans.models import Response, Review
-    from careplans.services import create_plan, save_response
-    from panels.models import Decision, Panel, PanelItem, PanelMeeting
-    from sites.models import Notification
-    from sites.notify import notify
-    from tests.factories import PersonFactory
-    from tests.plan_factories import completed_assessment
-
-    with scopes_disabled():
-        person = PersonFactory(site=site_a)
-        assessment = start_assessment(
-            person=person, kind=Assessment.Kind.NEEDS, by=officer
-        )
-        done = completed_assessment(site_a, officer)
-        plan = create_plan(person=done.person, assessment=done, by=officer)
-        response = save_response(
-            plan,
-            by=officer,
-            outcomes=list(done.desired_outcomes.all()),
-            description="Help with shopping",
-            kind=Response.Kind.STANDARD,
-            times=1,
-            period=Response.Period.WEEK,
-            unit_cost=10,
-        )
-        review = Review.objects.create(
-            site=site_a, plan=plan, kind=Review.Kind.FIRST, due_date="2030-01-01"
-        )
-        notification = notify(
-            user=officer,
-            site=site_a,
-            kind=Notification.Kind.PLAN_DECIDED,
-            message="A decision",
-        )
-        panel = Panel.objects.create(site=site_a, name="Funding panel", chair=officer)
-        meeting = PanelMeeting.objects.create(
-            site=site_a, panel=panel, starts_at=timezone.now(), place="Room 1"
-        )
-        item = PanelItem.objects.create(
-            site=site_a,
-            meeting=meeting,
-            plan=plan,
-            question="Fund it?",
-            added_by=officer,
-        )
-        decided = PanelItem.objects.create(
-            site=site_a, meeting=meeting, plan=plan, question="Again?", added_by=officer
-        )
-        decision = Decision.objects.create(
-            site=site_a,
-            item=decided,
-            outcome=Decision.Outcome.DEFERRED,
-            rationale="More information is needed first.",
-            decided_by=officer,
-            plan_weekly=10,
-            standard_weekly=0,
-            days_waiting=3,
-        )
-    return {
-        "meeting": meeting,
-        "item": item,
-        "decision": decision,
-        "officer": officer,
-        "person": person,
-        "assessment": assessment,
-        "plan": plan,
-        "response": response,
-        "review": review,
-        "notification": notification,
-    }
 
 
 def _site_url_names(resolver=None, prefix=""):
