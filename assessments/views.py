@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sites.audit import record_access
 from sites.decorators import require_capability
+from sites.forms import error_text, posted_version
 from sites.paging import DeferredJoinPaginator
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
@@ -27,10 +28,6 @@ from .models import Assessment, Person
 from .sections import BY_KEY, bind, sections_for
 
 PAGE_SIZE = 25
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @require_http_methods(["GET"])
@@ -121,14 +118,14 @@ def person_edit(request, site_slug, code):
     person = get_for_site(Person, request.site, code=code)
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PersonForm(data, instance=person, site=request.site)
-    version = _posted_version(request, default=person.version)
+    version = posted_version(request.POST, person.version)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
                 person, by=request.user, expected_version=version, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
             if error.code == "stale":
                 # Saving again, having checked, must not be refused for ever.
                 version = Person.objects.get(pk=person.pk).version
@@ -140,13 +137,6 @@ def person_edit(request, site_slug, code):
         "assessments/person_form.html",
         {"form": form, "person": person, "version": version},
     )
-
-
-def _posted_version(request, default):
-    try:
-        return int(request.POST.get("version", default))
-    except (TypeError, ValueError):
-        return -1  # a tampered or garbled version can only be stale
 
 
 @preserves_input
@@ -181,7 +171,7 @@ def carer_link_create(request, site_slug, code):
                 carer=carer, cared_for=cared_for, by=request.user, **fields
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(
                 request,
@@ -215,7 +205,7 @@ def assessment_create(request, site_slug, code):
                 by=request.user,
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             return redirect(
                 "assessment_detail", site_slug=site_slug, code=assessment.code
@@ -316,7 +306,7 @@ def assessment_section(request, site_slug, code, section):
         if restored is not None and assessment.is_draft:
             bound = bind(spec, assessment, restored)
             bound.is_valid()
-            bound.version = _posted_version_from(restored, -1)
+            bound.version = posted_version(restored)
             bound.restored = True
             overrides[spec.key] = bound
         return _render_assessment(request, assessment, overrides)
@@ -330,7 +320,7 @@ def assessment_section(request, site_slug, code, section):
     # rest of the page (eligibility, what completion still needs) must show what is
     # saved, not what was refused.
     bound = bind(spec, copy.copy(assessment), request.POST)
-    expected = _posted_version(request, default=-1)
+    expected = posted_version(request.POST, -1)
     bound.version = expected
     if bound.is_valid():
         try:
@@ -351,7 +341,7 @@ def assessment_section(request, site_slug, code, section):
                 )
         except ValidationError as error:
             bound.stale = error.code == "stale"
-            bound.error = _error_text(error)
+            bound.error = error_text(error)
         else:
             if request.headers.get("HX-Request"):
                 fresh = _load_assessment(request, code)
@@ -367,13 +357,6 @@ def assessment_section(request, site_slug, code, section):
     if request.headers.get("HX-Request"):
         return _render_section(request, assessment, bound)
     return _render_assessment(request, assessment, {spec.key: bound})
-
-
-def _posted_version_from(data, default):
-    try:
-        return int(data.get("version", default))
-    except (TypeError, ValueError):
-        return default
 
 
 def _detail_url(site_slug, code):
@@ -418,7 +401,7 @@ def assessment_complete(request, site_slug, code):
     try:
         services.complete_assessment(assessment, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, "The assessment is completed. It can no longer be edited."
@@ -437,7 +420,7 @@ def addendum_create(request, site_slug, code):
         try:
             services.add_addendum(assessment, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "The addendum has been added.")
             return redirect(f"{_detail_url(site_slug, code)}#addenda")

@@ -230,7 +230,3 @@ class DelegatedLimitForm(LimitTextMixin, forms.ModelForm):
             (Role.SENIOR_MANAGER.value, Role.SENIOR_MANAGER.label),
         ]
         self.fields["weekly_limit"].widget.attrs.update(min="0", step="0.01")
-
-
-class CloseForm(ReasonForm):
-    pass

@@ -10,13 +10,13 @@ from assessments.models import Person
 from carehub.pdf import pdf_response, render_pdf
 from sites.audit import record_access
 from sites.decorators import require_capability
+from sites.forms import add_service_errors, error_text, posted_version
 from sites.models import AuditEvent
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 
 from . import selectors, services
 from .forms import (
-    CloseForm,
     DelegatedLimitForm,
     OutcomeRatingForm,
     PlanCreateForm,
@@ -29,10 +29,6 @@ from .forms import (
 from .models import CarePlan, DelegatedLimit, Response, Review
 
 PAGE_SIZE = 25
-
-
-def _error_text(error):
-    return " ".join(error.messages)
 
 
 def _plan_url(site_slug, plan, anchor=""):
@@ -70,7 +66,7 @@ def plan_create(request, site_slug, code):
                 person=person, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "The plan is drafted. Add the responses next.")
             return redirect("plan_detail", site_slug=site_slug, code=plan.code)
@@ -114,14 +110,14 @@ def plan_edit(request, site_slug, code):
         return redirect("plan_detail", site_slug=site_slug, code=code)
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PlanForm(data, instance=plan)
-    version = _version(request, plan.edit_version)
+    version = posted_version(request.POST, plan.edit_version)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_plan(
                 plan, by=request.user, expected_version=version, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "The plan has been saved.")
             return redirect("plan_detail", site_slug=site_slug, code=code)
@@ -130,13 +126,6 @@ def plan_edit(request, site_slug, code):
         "careplans/careplan_form.html",
         {"plan": plan, "person": plan.person, "form": form, "version": version},
     )
-
-
-def _version(request, default):
-    try:
-        return int(request.POST.get("version", default))
-    except (TypeError, ValueError):
-        return -1
 
 
 @preserves_input
@@ -168,11 +157,7 @@ def response_edit(request, site_slug, code, response_code=None):
                 **fields,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, _error_text(error))
+            add_service_errors(form, error)
         else:
             messages.success(request, "The response has been saved.")
             return redirect(_plan_url(site_slug, plan, "responses"))
@@ -191,7 +176,7 @@ def response_delete(request, site_slug, code, response_code):
     try:
         services.remove_response(plan, response, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "The response has been removed.")
     return redirect(_plan_url(site_slug, plan, "responses"))
@@ -204,7 +189,7 @@ def plan_submit(request, site_slug, code):
     try:
         plan = services.submit_plan(plan, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, f"Submitted: the plan is now {plan.get_status_display().lower()}."
@@ -221,16 +206,14 @@ def plan_sign_off(request, site_slug, code):
     try:
         services.sign_off_plan(plan, by=request.user, note=note)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "The plan is signed off and active.")
     return redirect("plan_detail", site_slug=site_slug, code=code)
 
 
-@preserves_input
-@require_http_methods(["GET", "POST"])
-@require_capability("sign_off_plan")
-def plan_return(request, site_slug, code):
+def _with_reasons(request, site_slug, code, *, action, act, done):
+    """A step that needs written reasons (return, close): form, service, redirect."""
     plan = get_for_site(
         CarePlan.objects.select_related("person"), request.site, code=code
     )
@@ -238,18 +221,30 @@ def plan_return(request, site_slug, code):
     form = ReasonForm(data)
     if request.method == "POST" and form.is_valid():
         try:
-            services.return_plan(
-                plan, by=request.user, reason=form.cleaned_data["reason"]
-            )
+            act(plan, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
-            messages.success(request, "The plan has been returned to the officer.")
+            messages.success(request, done)
             return redirect("plan_detail", site_slug=site_slug, code=code)
     return render(
         request,
         "careplans/careplan_reason.html",
-        {"plan": plan, "person": plan.person, "form": form, "action": "return"},
+        {"plan": plan, "person": plan.person, "form": form, "action": action},
+    )
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_capability("sign_off_plan")
+def plan_return(request, site_slug, code):
+    return _with_reasons(
+        request,
+        site_slug,
+        code,
+        action="return",
+        act=services.return_plan,
+        done="The plan has been returned to the officer.",
     )
 
 
@@ -260,7 +255,7 @@ def plan_revise(request, site_slug, code):
     try:
         revision = services.revise_plan(plan, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("plan_detail", site_slug=site_slug, code=code)
     messages.success(
         request,
@@ -274,25 +269,13 @@ def plan_revise(request, site_slug, code):
 @require_http_methods(["GET", "POST"])
 @require_capability("plan")
 def plan_close(request, site_slug, code):
-    plan = get_for_site(
-        CarePlan.objects.select_related("person"), request.site, code=code
-    )
-    data = request.POST if request.method == "POST" else restore_input(request)
-    form = CloseForm(data)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.close_plan(
-                plan, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(request, "The plan is closed.")
-            return redirect("plan_detail", site_slug=site_slug, code=code)
-    return render(
+    return _with_reasons(
         request,
-        "careplans/careplan_reason.html",
-        {"plan": plan, "person": plan.person, "form": form, "action": "close"},
+        site_slug,
+        code,
+        action="close",
+        act=services.close_plan,
+        done="The plan is closed.",
     )
 
 
@@ -347,7 +330,7 @@ def review_start(request, site_slug, code):
     try:
         services.start_review(review, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("plan_detail", site_slug=site_slug, code=review.plan.code)
     return redirect("review_record", site_slug=site_slug, code=code)
 
@@ -391,7 +374,7 @@ def review_record(request, site_slug, code):
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "The review has been recorded.")
             target = revision or plan
@@ -425,7 +408,7 @@ def limit_list(request, site_slug):
                 site=request.site, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "The new limit is recorded.")
             return redirect("limit_list", site_slug=site_slug)

@@ -8,6 +8,7 @@ from carehub.pdf import pdf_response, render_pdf
 from careplans.models import CarePlan
 from sites.audit import record_access
 from sites.decorators import require_capability
+from sites.forms import add_service_errors, error_text
 from sites.models import AuditEvent
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
@@ -24,19 +25,6 @@ from .forms import (
     site_users,
 )
 from .models import Decision, Panel, PanelItem, PanelMeeting
-
-
-def _error_text(error):
-    return " ".join(error.messages)
-
-
-def _form_errors(form, error):
-    """Put a service's ValidationError beside the fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, _error_text(error))
 
 
 @require_http_methods(["GET"])
@@ -144,7 +132,7 @@ def meeting_open(request, site_slug, code):
                 meeting, by=request.user, present=form.cleaned_data["present"]
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "The meeting is in session.")
     else:
@@ -159,7 +147,7 @@ def meeting_close(request, site_slug, code):
     try:
         services.close_meeting(meeting, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "The meeting is closed.")
     return redirect("meeting_detail", site_slug=site_slug, code=code)
@@ -180,7 +168,7 @@ def item_add(request, site_slug, code):
                 by=request.user,
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Added to the agenda.")
     else:
@@ -200,7 +188,7 @@ def item_move(request, site_slug, code):
         try:
             services.move_item(item, to=form.cleaned_data["to"], by=request.user)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "The item has been moved.")
             return redirect(
@@ -233,7 +221,7 @@ def item_decide(request, site_slug, code):
                 item, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The decision is recorded and the officer told.")
             return redirect("decision_detail", site_slug=site_slug, code=decision.code)
@@ -262,7 +250,7 @@ def chairs_action(request, site_slug, code):
                 plan=plan, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -322,7 +310,7 @@ def decision_told(request, site_slug, code):
                 decision, by=request.user, told_on=form.cleaned_data["person_told_on"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Recorded when the person was told.")
             return redirect("decision_detail", site_slug=site_slug, code=code)

@@ -36,3 +36,25 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")
         return cleaned
+
+
+def error_text(error) -> str:
+    """A service's ValidationError as one plain sentence for a message or a form."""
+    return " ".join(error.messages)
+
+
+def add_service_errors(form, error):
+    """Put a service's ValidationError beside the fields it names (else at the top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error_text(error))
+
+
+def posted_version(data, default=-1):
+    """The edit version a form was loaded at; garbled or tampered means stale (-1)."""
+    try:
+        return int(data.get("version", default))
+    except (TypeError, ValueError):
+        return -1
