@@ -102,10 +102,13 @@ class CarePlan(SiteScoped):
         CLOSED = "closed", "Closed"
 
     TRANSITIONS = {
+        # A draft can be closed: abandoned, with reasons (e.g. a new version begun by
+        # mistake, or the person no longer needs support).
         Status.DRAFT: {
             Status.AWAITING_SIGN_OFF,
             Status.AWAITING_PANEL,
             Status.APPROVED,
+            Status.CLOSED,
         },
         Status.AWAITING_SIGN_OFF: {Status.APPROVED, Status.DRAFT},
         Status.AWAITING_PANEL: {Status.APPROVED, Status.DRAFT, Status.CLOSED},
@@ -139,12 +142,14 @@ class CarePlan(SiteScoped):
         help_text="A completed carer's assessment whose outcomes this plan also serves.",
     )
     version_number = models.PositiveSmallIntegerField(default=1)
-    previous = models.OneToOneField(
+    # A key, not one-to-one: a new version that was abandoned (closed as a draft) must
+    # not stop the approved plan from being changed by another.
+    previous = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="next_version",
+        related_name="revisions",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT

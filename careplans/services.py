@@ -524,9 +524,12 @@ def revise_plan(plan, *, by):
             "Only an approved plan can be changed by a new version.",
             code="transition_not_allowed",
         )
-    if hasattr(locked, "next_version"):
+    pending = locked.revisions.exclude(status=S.CLOSED).first()
+    if pending is not None:
         raise ValidationError(
-            "A new version of this plan already exists.", code="already_revised"
+            f"Version {pending.version_number} of this plan is already being drafted. "
+            "Carry on with it, or close it first.",
+            code="already_revised",
         )
     copy_fields = [
         "person_id",

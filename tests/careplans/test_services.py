@@ -113,6 +113,7 @@ ALLOWED = {
     "approve_by_panel": {S.AWAITING_PANEL: S.APPROVED},
     "return_from_panel": {S.AWAITING_PANEL: S.DRAFT},
     "close": {
+        S.DRAFT: S.CLOSED,
         S.AWAITING_PANEL: S.CLOSED,
         S.APPROVED: S.CLOSED,
         S.UNDER_REVIEW: S.CLOSED,
@@ -745,6 +746,17 @@ def test_a_plan_has_only_one_next_version(approved, officer):
     services.revise_plan(approved, by=officer)
 
     refused("already_revised", services.revise_plan, approved, by=officer)
+
+
+def test_an_abandoned_new_version_does_not_block_the_next_one(approved, officer):
+    abandoned = services.revise_plan(approved, by=officer)
+    services.close_plan(abandoned, by=officer, reason="Started by mistake; not needed.")
+
+    again = services.revise_plan(reload(approved), by=officer)
+
+    assert again.version_number == 2
+    assert again.previous == approved
+    assert reload(approved).status == S.APPROVED
 
 
 def test_approving_a_new_version_closes_the_previous_and_cancels_its_reviews(
