@@ -119,6 +119,7 @@ def person_edit(request, site_slug, code):
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PersonForm(data, instance=person, site=request.site)
     version = posted_version(request.POST, person.version)
+    latest_changes = None
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
@@ -127,16 +128,38 @@ def person_edit(request, site_slug, code):
         except ValidationError as error:
             form.add_error(None, error_text(error))
             if error.code == "stale":
+                latest = Person.objects.select_related("allocated_worker").get(
+                    pk=person.pk
+                )
                 # Saving again, having checked, must not be refused for ever.
-                version = Person.objects.get(pk=person.pk).version
+                version = latest.version
+                latest_changes = _differences(form, latest)
         else:
             messages.success(request, "The details have been saved.")
             return redirect("person_detail", site_slug=site_slug, code=code)
     return render(
         request,
         "assessments/person_form.html",
-        {"form": form, "person": person, "version": version},
+        {
+            "form": form,
+            "person": person,
+            "version": version,
+            "latest_changes": latest_changes,
+        },
     )
+
+
+def _differences(form, latest):
+    """The saved values that differ from what the officer typed: (label, saved)."""
+    changes = []
+    for name in form.Meta.fields:
+        saved = getattr(latest, name)
+        if saved != form.cleaned_data.get(name):
+            shown = getattr(saved, "display_name", saved)
+            changes.append(
+                (form.fields[name].label, "—" if shown in ("", None) else shown)
+            )
+    return changes
 
 
 @preserves_input

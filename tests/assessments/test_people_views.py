@@ -809,3 +809,21 @@ def test_a_person_of_another_site_cannot_be_linked(client, officer, person, site
     assert response.status_code == 404
     with scopes_disabled():
         assert not CarerLink.objects.exists()
+
+
+def test_a_stale_edit_shows_what_the_other_person_saved(
+    client, officer, manager, person
+):
+    client.force_login(manager)
+    client.post(url("person_edit", person.code), form_values(person, phone="0100 111"))
+
+    client.force_login(officer)
+    response = client.post(
+        url("person_edit", person.code),
+        form_values(person, phone="0100 999", version=1),
+    )
+    html = response.content.decode()
+    assert "Saved meanwhile by someone else" in html
+    latest = html.split("Saved meanwhile by someone else")[1].split("</dl>")[0]
+    assert "0100 111" in latest
+    assert "0100 999" not in latest
