@@ -327,7 +327,7 @@ def assessment_section(request, site_slug, code, section):
         restored = restore_input(request)
         overrides = {}
         if restored is not None and assessment.is_draft:
-            bound = bind(spec, assessment, restored)
+            bound = bind(spec, copy.copy(assessment), restored)  # see below
             bound.is_valid()
             bound.version = posted_version(restored)
             bound.restored = True
