@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,7 +25,7 @@ from .forms import (
     PersonSearchForm,
     StartAssessmentForm,
 )
-from .models import Assessment, Person
+from .models import Addendum, Assessment, Need, Person
 from .sections import BY_KEY, bind, sections_for
 
 PAGE_SIZE = 25
@@ -250,25 +251,13 @@ def _load_assessment(request, code):
         ).prefetch_related(
             "outcome_ratings",
             "wellbeing_impacts",
-            Prefetch("needs", queryset=_needs_queryset()),
+            Prefetch("needs", queryset=Need.objects.select_related("usual_offer")),
             "desired_outcomes",
-            Prefetch("addenda", queryset=_addenda_queryset()),
+            Prefetch("addenda", queryset=Addendum.objects.select_related("added_by")),
         ),
         request.site,
         code=code,
     )
-
-
-def _needs_queryset():
-    from .models import Need
-
-    return Need.objects.select_related("usual_offer")
-
-
-def _addenda_queryset():
-    from .models import Addendum
-
-    return Addendum.objects.select_related("added_by")
 
 
 def _render_assessment(request, assessment, bound_overrides=None, status=200):
@@ -383,8 +372,6 @@ def assessment_section(request, site_slug, code, section):
 
 
 def _detail_url(site_slug, code):
-    from django.urls import reverse
-
     return reverse("assessment_detail", kwargs={"site_slug": site_slug, "code": code})
 
 

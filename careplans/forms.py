@@ -157,12 +157,6 @@ class ResponseForm(LimitTextMixin, forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The end date is before the start date.")
-        if (
-            cleaned.get("kind") == Response.Kind.STANDARD
-            and cleaned.get("origin") == Response.Origin.ASKED_FOR
-            and not replaces
-        ):
-            pass  # a standard service the person asked for is fine
         return cleaned
 
 
