@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from assessments.models import DesiredOutcome, Need
 from sites.shortcuts import get_for_site
 
-from . import services
+from . import routing, versions
 from .models import (
     CarePlan,
     PlanDecision,
@@ -127,12 +127,12 @@ def _context(plan, outcomes_by, needs_by, previous_by):
     )
     changes = None
     if plan.previous_id:
-        changes = services.compare_versions(
+        changes = versions.compare_versions(
             previous_by.get(plan.previous_id, []), responses
         )
-    routing = None
+    route = None
     if plan.is_editable and responses:
-        routing = services.route_for(plan, responses)
+        route = routing.route_for(plan, responses)
     return {
         "plan": plan,
         "person": plan.person,
@@ -145,7 +145,7 @@ def _context(plan, outcomes_by, needs_by, previous_by):
         "reviews": reviews,
         "next_review": next_review,
         "changes": changes,
-        "routing_preview": routing,
+        "routing_preview": route,
         "eligible": plan.assessment.eligibility_result,
     }
 

@@ -3,7 +3,6 @@
 Views, the panels app, seeding and tests all call these functions.
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, DesiredOutcome
 from sites.audit import record_event
-from sites.models import AuditEvent, Membership, Notification
+from sites.models import AuditEvent, Notification
 from sites.notify import notify
 from sites.permissions import Role
 
@@ -28,6 +27,8 @@ from .models import (
     ReviewPolicy,
     plan_costs,
 )
+from .routing import may_sign_off, route_for
+from .versions import same_cost_and_kinds
 
 S = CarePlan.Status
 MIN_REASON_LENGTH = 10
@@ -218,67 +219,7 @@ def remove_response(plan, response, *, by):
     locked.save(update_fields=["edit_version", "updated_at"])
 
 
-# --- routing ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Routing:
-    route: str
-    reasons: list
-    approver_roles: list  # roles whose limit covers the plan (sign-off route only)
-
-
-def limits_in_force(site, day):
-    """The delegated limit of each role on a given day: {role: DelegatedLimit}."""
-    current = {}
-    for limit in (
-        DelegatedLimit.objects.filter(site=site)
-        .in_force_on(day)
-        .order_by("role", "-effective_from")
-    ):
-        current.setdefault(limit.role, limit)
-    return current
-
-
-def route_for(plan, responses, *, day=None):
-    """Where a plan goes, by rule: sign-off within a delegated limit, else panel."""
-    day = day or timezone.localdate()
-    costs = plan_costs(responses)
-    weekly = costs["weekly"]
-    reasons = []
-    non_standard = [r for r in responses if not r.is_standard and r.is_funded]
-    for response in non_standard:
-        reasons.append(
-            f"“{response.description[:80]}” is not a standard service "
-            f"({response.get_kind_display().lower()})."
-        )
-    limits = limits_in_force(plan.site, day)
-    approvers = [
-        role
-        for role, limit in sorted(limits.items(), key=lambda item: item[1].weekly_limit)
-        if limit.weekly_limit >= weekly
-    ]
-    if not approvers:
-        if limits:
-            highest = max(limits.values(), key=lambda limit: limit.weekly_limit)
-            reasons.append(
-                f"Its weekly cost, £{weekly}, is over every delegated limit (the highest "
-                f"is £{highest.weekly_limit} for a {highest.get_role_display().lower()})."
-            )
-        else:
-            reasons.append("No delegated limit is set for this site.")
-    if reasons:
-        return Routing(CarePlan.Route.PANEL, reasons, [])
-    first = limits[approvers[0]]
-    reasons.append(
-        f"All responses are standard services and the weekly cost, £{weekly}, is within "
-        f"the {first.get_role_display().lower()}'s delegated limit of £{first.weekly_limit}."
-    )
-    return Routing(CarePlan.Route.SIGN_OFF, reasons, approvers)
-
-
-def _signature(responses):
-    return sorted((r.kind, r.is_funded) for r in responses)
+# --- submitting ---------------------------------------------------------------------------
 
 
 def submission_problems(plan, responses):
@@ -317,9 +258,7 @@ def submit_plan(plan, *, by):
     previous = locked.previous
     if previous is not None and previous.status in {S.APPROVED, S.UNDER_REVIEW}:
         before = list(previous.responses.all())
-        if plan_costs(before)["weekly"] == plan_costs(responses)[
-            "weekly"
-        ] and _signature(before) == _signature(responses):
+        if same_cost_and_kinds(before, responses):
             locked.route = CarePlan.Route.UNCHANGED
             locked.routing_reasons = [
                 "The weekly cost and the kinds of response are the same as in the "
@@ -350,23 +289,6 @@ def submit_plan(plan, *, by):
     _decide(locked, by, PlanDecision.Kind.SUBMITTED)
     _audit(locked, by, f"Plan submitted: {locked.get_status_display().lower()}")
     return locked
-
-
-def may_sign_off(plan, user, *, weekly, day=None):
-    """Whether ``user`` may sign off ``plan``: not its author, within their limit."""
-    if user.pk in {plan.written_by_id, plan.submitted_by_id}:
-        return False, "Nobody signs off a plan they wrote."
-    day = day or timezone.localdate()
-    roles = set(
-        Membership.objects.active()
-        .filter(site=plan.site, user=user)
-        .values_list("role", flat=True)
-    )
-    limits = limits_in_force(plan.site, day)
-    covering = [r for r in roles if r in limits and limits[r].weekly_limit >= weekly]
-    if not covering:
-        return False, f"The weekly cost, £{weekly}, is over your delegated limit."
-    return True, ""
 
 
 def _schedule_review(plan, *, kind, due):
@@ -578,58 +500,6 @@ def revise_plan(plan, *, by):
         )
     _audit(revision, by, f"Version {revision.version_number} drafted")
     return revision
-
-
-COMPARED = [
-    ("description", "What"),
-    ("kind", "Type"),
-    ("origin", "Whose idea"),
-    ("provider", "Provider"),
-    ("frequency", "How often"),
-    ("unit_cost", "Cost each time"),
-    ("weekly_cost", "Weekly cost"),
-    ("replaces", "Replaces"),
-]
-
-
-def compare_versions(old_responses, new_responses):
-    """What changed between two versions' responses, in words."""
-    old = {r.lineage: r for r in old_responses}
-    new = {r.lineage: r for r in new_responses}
-    changes = []
-    for lineage, response in new.items():
-        if lineage not in old:
-            changes.append({"kind": "added", "response": response, "fields": []})
-            continue
-        before = old[lineage]
-        fields = []
-        for attr, label in COMPARED:
-            a, b = getattr(before, attr), getattr(response, attr)
-            if a != b:
-                fields.append(
-                    {
-                        "label": label,
-                        "before": _show(before, attr),
-                        "after": _show(response, attr),
-                    }
-                )
-        if fields:
-            changes.append({"kind": "changed", "response": response, "fields": fields})
-    for lineage, response in old.items():
-        if lineage not in new:
-            changes.append({"kind": "removed", "response": response, "fields": []})
-    return changes
-
-
-def _show(response, attr):
-    if attr == "kind":
-        return response.get_kind_display()
-    if attr == "origin":
-        return response.get_origin_display()
-    if attr in {"unit_cost", "weekly_cost"}:
-        return f"£{getattr(response, attr)}"
-    value = getattr(response, attr)
-    return "—" if value in (None, "") else str(value)
 
 
 # --- reviews --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sites.models import AuditEvent
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 
-from . import selectors, services
+from . import routing, selectors, services
 from .forms import (
     DelegatedLimitForm,
     OutcomeRatingForm,
@@ -87,7 +87,7 @@ def plan_detail(request, site_slug, code):
         plan.status == CarePlan.Status.AWAITING_SIGN_OFF and "sign_off_plan" in caps
     )
     if context["may_sign_off"]:
-        allowed, why = services.may_sign_off(
+        allowed, why = routing.may_sign_off(
             plan, request.user, weekly=context["costs"]["weekly"]
         )
         context["sign_off_allowed"], context["sign_off_refusal"] = allowed, why
@@ -415,7 +415,7 @@ def limit_list(request, site_slug):
     limits = DelegatedLimit.objects.filter(site=request.site).order_by(
         "role", "-effective_from"
     )
-    in_force = services.limits_in_force(request.site, timezone.localdate())
+    in_force = routing.limits_in_force(request.site, timezone.localdate())
     return render(
         request,
         "careplans/delegatedlimit_list.html",

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from careplans import services
+from careplans import routing, services
 from careplans.models import CarePlan, DelegatedLimit, Response
 from sites.models import AuditEvent
 from sites.permissions import Role
@@ -34,7 +34,7 @@ def site_limits(site_a, senior, unscoped):
 
 
 def route(plan, **kwargs):
-    return services.route_for(plan, list(plan.responses.all()), **kwargs)
+    return routing.route_for(plan, list(plan.responses.all()), **kwargs)
 
 
 def set_limit(site, by, role, amount, start):
@@ -242,9 +242,9 @@ def test_a_new_limit_ends_the_open_ended_one_the_day_before_and_keeps_history(
     assert old.history.count() == 2
     assert old.history.earliest().effective_to is None
     assert new.history.count() == 1
-    in_force = services.limits_in_force(site_a, date(2025, 3, 31))
+    in_force = routing.limits_in_force(site_a, date(2025, 3, 31))
     assert in_force[TEAM] == old
-    assert services.limits_in_force(site_a, date(2025, 4, 1))[TEAM] == new
+    assert routing.limits_in_force(site_a, date(2025, 4, 1))[TEAM] == new
 
 
 def test_a_new_limit_for_one_role_leaves_the_other_roles_limit_open(site_a, senior):

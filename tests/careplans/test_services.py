@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.models import Assessment
-from careplans import services
+from careplans import services, versions
 from careplans.models import (
     CarePlan,
     OutcomeReview,
@@ -795,7 +795,7 @@ def test_comparing_versions_reports_added_removed_and_changed_responses(
     )
     add_response(revision, officer, cost="22.00", description="Takeaway on Fridays")
 
-    changes = services.compare_versions(
+    changes = versions.compare_versions(
         list(approved.responses.all()), list(reload(revision).responses.all())
     )
 
@@ -816,7 +816,7 @@ def test_comparing_a_version_with_itself_finds_no_change(approved, officer):
     revision = services.revise_plan(approved, by=officer)
 
     assert (
-        services.compare_versions(
+        versions.compare_versions(
             list(approved.responses.all()), list(revision.responses.all())
         )
         == []

@@ -1,0 +1,66 @@
+"""Comparing versions of a plan: what changed between an approved plan and its revision."""
+
+from .models import plan_costs
+
+
+def same_cost_and_kinds(before, after):
+    """Whether two versions' responses cost the same a week and are of the same kinds."""
+    return plan_costs(before)["weekly"] == plan_costs(after)["weekly"] and _signature(
+        before
+    ) == _signature(after)
+
+
+def _signature(responses):
+    return sorted((r.kind, r.is_funded) for r in responses)
+
+
+COMPARED = [
+    ("description", "What"),
+    ("kind", "Type"),
+    ("origin", "Whose idea"),
+    ("provider", "Provider"),
+    ("frequency", "How often"),
+    ("unit_cost", "Cost each time"),
+    ("weekly_cost", "Weekly cost"),
+    ("replaces", "Replaces"),
+]
+
+
+def compare_versions(old_responses, new_responses):
+    """What changed between two versions' responses, in words."""
+    old = {r.lineage: r for r in old_responses}
+    new = {r.lineage: r for r in new_responses}
+    changes = []
+    for lineage, response in new.items():
+        if lineage not in old:
+            changes.append({"kind": "added", "response": response, "fields": []})
+            continue
+        before = old[lineage]
+        fields = []
+        for attr, label in COMPARED:
+            a, b = getattr(before, attr), getattr(response, attr)
+            if a != b:
+                fields.append(
+                    {
+                        "label": label,
+                        "before": _show(before, attr),
+                        "after": _show(response, attr),
+                    }
+                )
+        if fields:
+            changes.append({"kind": "changed", "response": response, "fields": fields})
+    for lineage, response in old.items():
+        if lineage not in new:
+            changes.append({"kind": "removed", "response": response, "fields": []})
+    return changes
+
+
+def _show(response, attr):
+    if attr == "kind":
+        return response.get_kind_display()
+    if attr == "origin":
+        return response.get_origin_display()
+    if attr in {"unit_cost", "weekly_cost"}:
+        return f"£{getattr(response, attr)}"
+    value = getattr(response, attr)
+    return "—" if value in (None, "") else str(value)
