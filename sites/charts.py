@@ -275,27 +275,39 @@ def describe_xmr(chart: XmR, *, title: str, fmt=number) -> str:
     notes = []
     if latest.special_cause:
         reasons = " and ".join(rule.label for rule in _ORDER if rule in latest.rules)
-        notes.append(f"{chart.variation.label}: the latest point is {reasons}")
+        notes.append(
+            "The latest point shows special cause variation, "
+            f"{_VARIATION_PHRASE[chart.variation]}: it is {reasons}"
+        )
     else:
         earlier = [p for p in chart.points if p.special_cause]
         if earlier:
             many = len(earlier) > 1
             notes.append(
-                f"No special cause at the latest point; {len(earlier)} earlier "
-                f"point{'s' if many else ''} show{'' if many else 's'} special cause "
-                f"variation, most recently {earlier[-1].label}"
+                f"No special cause at the latest point, but {len(earlier)} earlier "
+                f"point{'s' if many else ''} show{'' if many else 's'} it, most "
+                f"recently {earlier[-1].label}"
             )
         else:
-            notes.append("Common cause variation only: no special cause")
+            notes.append("No special cause variation")
     if chart.assurance is not Assurance.NONE:
         notes.append(
-            f"{chart.assurance.label.lower()} of {fmt(chart.target)} on current limits"
+            f"on current limits the measure {chart.assurance.label.lower()} of "
+            f"{fmt(chart.target)}"
         )
     if chart.trial:
-        notes.append("the limits are trial limits (fewer than 12 points)")
+        notes.append("the limits are trial limits, from fewer than 12 points")
     return f"{opening} {'; '.join(notes)}."
 
 
+_VARIATION_PHRASE = {
+    Variation.IMPROVING_HIGH: "improving (higher values)",
+    Variation.IMPROVING_LOW: "improving (lower values)",
+    Variation.CONCERNING_HIGH: "concerning (higher values)",
+    Variation.CONCERNING_LOW: "concerning (lower values)",
+    Variation.NEITHER_HIGH: "unusually high",
+    Variation.NEITHER_LOW: "unusually low",
+}
 _ORDER = (Rule.OUTSIDE_LIMITS, Rule.TREND, Rule.TWO_OF_THREE, Rule.SHIFT)
 
 

@@ -83,7 +83,7 @@ _RULE_LABELS = {
     Rule.OUTSIDE_LIMITS: "outside the process limits",
     Rule.SHIFT: "part of a run of 7 or more points on one side of the average",
     Rule.TREND: "part of 7 or more points in a row rising or falling",
-    Rule.TWO_OF_THREE: "2 of 3 points in a row close to a process limit",
+    Rule.TWO_OF_THREE: "one of 2 out of 3 points in a row close to a process limit",
 }
 
 

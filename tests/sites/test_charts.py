@@ -44,8 +44,9 @@ MONTHS = [
 ]
 
 
-def chart_of(values, labels=MONTHS, **options):
-    return xmr(list(zip(labels, values, strict=False)), **options)
+def chart_of(values, labels=None, **options):
+    labels = labels or MONTHS[: len(values)]
+    return xmr(list(zip(labels, values, strict=True)), **options)
 
 
 def parse(svg):
@@ -244,7 +245,7 @@ class TestTextAlternative:
 
         assert rendered.text == (
             "Share asked for, from Apr 2025 to Mar 2026: the latest value is 44 "
-            "(Mar 2026). Common cause variation only: no special cause."
+            "(Mar 2026). No special cause variation."
         )
 
     def test_it_names_special_cause_at_the_latest_point_and_why(self):
@@ -253,19 +254,37 @@ class TestTextAlternative:
 
         assert alternative == (
             "Share asked for, from Apr 2025 to Apr 2026: the latest value is 20 "
-            "(Apr 2026). Special cause variation: concerning, lower values: the "
-            "latest point is outside the process limits; will sometimes meet and "
-            "sometimes miss the target of 30 on current limits."
+            "(Apr 2026). The latest point shows special cause variation, concerning "
+            "(lower values): it is outside the process limits; on current limits "
+            "the measure will sometimes meet and sometimes miss the target of 30."
         )
 
     def test_it_mentions_earlier_special_cause(self):
         chart = chart_of([*WORKED, 60, 41], baseline=12)
         alternative = xmr_chart(chart, title="t").text
 
-        assert "1 earlier point shows special cause variation, most recently" in (
+        assert (
+            "No special cause at the latest point, but 1 earlier point shows it, "
+            "most recently Apr 2026"
+        ) in alternative
+
+    def test_it_says_when_limits_are_trial_limits(self):
+        alternative = xmr_chart(chart_of(WORKED[:5]), title="t").text
+
+        assert alternative.endswith(
+            "the limits are trial limits, from fewer than 12 points."
+        )
+
+    def test_every_kind_of_special_cause_reads_as_words(self):
+        # Neither direction better: a run of 7 low reads "unusually low".
+        values = [*WORKED, 36, 36, 36, 36, 36, 36, 36]
+        labels = [f"Month {i}" for i in range(1, 20)]
+        chart = chart_of(values, labels=labels, baseline=12)
+        alternative = xmr_chart(chart, title="t").text
+
+        assert "special cause variation, unusually low: it is part of a run" in (
             alternative
         )
-        assert "Apr 2026" in alternative
 
     def test_it_uses_the_given_number_format(self):
         chart = chart_of([1234, 1500])
