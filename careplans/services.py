@@ -27,7 +27,7 @@ from .models import (
     ReviewPolicy,
     plan_costs,
 )
-from .routing import may_sign_off, route_for
+from .routing import may_return, may_sign_off, route_for
 from .versions import same_cost_and_kinds
 
 S = CarePlan.Status
@@ -357,7 +357,7 @@ def return_plan(plan, *, by, reason):
             "Only a plan awaiting sign-off can be returned here.",
             code="transition_not_allowed",
         )
-    if by.pk == locked.written_by_id:
+    if not may_return(locked, by):
         raise ValidationError("Nobody returns a plan they wrote.", code="not_allowed")
     _require_reason(reason)
     locked.status = S.DRAFT
