@@ -38,12 +38,7 @@ def person_list(request, site_slug):
     """The caseload: my people by default; everyone for managers; search for all."""
     form = PersonSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    may_see_all = allows(request, "see_everyones_caseload")
-    scope = request.GET.get("scope") or (
-        "mine" if allows(request, "keep_a_caseload") else "all"
-    )
-    if scope == "all" and not (may_see_all or query):
-        scope = "mine"
+    scope = _caseload(request)
     people = Person.objects.for_site(request.site).select_related("allocated_worker")
     if query:
         people = people.search(query)
@@ -64,6 +59,18 @@ def person_list(request, site_slug):
             "search_text": query,
         },
     )
+
+
+def _caseload(request):
+    """Whose people the list shows: "all" only for those the rule allows, and "mine"
+    (the narrowest) for any other ``?scope=``. With none asked for, those who keep a
+    caseload see theirs and those who keep none see everyone, if they may."""
+    may_see_all = allows(request, "see_everyones_caseload")
+    asked = request.GET.get("scope")
+    if not asked:
+        keeps_one = allows(request, "keep_a_caseload")
+        return "all" if may_see_all and not keeps_one else "mine"
+    return "all" if asked == "all" and may_see_all else "mine"
 
 
 @preserves_input

@@ -194,6 +194,38 @@ def test_an_officer_asking_for_everyone_gets_their_own_list(client, officer, cas
     assert "?scope=all" not in response.content.decode()
 
 
+@pytest.mark.parametrize("asked", ["x", "everyone", "ALL", "search", "all "])
+def test_an_unknown_scope_shows_an_officer_only_their_own_people(
+    client, officer, caseloads, asked
+):
+    client.force_login(officer)
+    response = client.get(url("person_list"), {"scope": asked})
+    assert families(response) == ["Mine0", "Mine1"]
+    assert response.context["scope"] == "mine"
+
+
+def test_an_unknown_scope_shows_a_manager_their_own_caseload_not_everyone(
+    client, manager, caseloads
+):
+    client.force_login(manager)
+    response = client.get(url("person_list"), {"scope": "team"})
+    assert families(response) == ["Theirs"]
+    assert response.context["scope"] == "mine"
+
+
+def test_an_advisor_without_a_caseload_gets_nobody_for_any_scope(
+    client, advisor, caseloads
+):
+    """The narrowest view for someone with no caseload and no "everyone" is empty;
+    they find people by searching."""
+    client.force_login(advisor)
+    for asked in ["", "all", "x"]:
+        response = client.get(url("person_list"), {"scope": asked})
+        assert families(response) == [], asked
+    found = client.get(url("person_list"), {"q": "Theirs", "scope": "x"})
+    assert families(found) == ["Theirs"]
+
+
 def test_a_manager_sees_everyone_at_the_site_and_nobody_elsewhere(
     client, manager, caseloads
 ):

@@ -965,6 +965,17 @@ def test_a_team_manager_sees_the_whole_teams_reviews(client, manager, due):
     assert "Reviews due: whole team" in page_text(response)
 
 
+def test_an_unknown_scope_shows_a_team_manager_their_own_peoples_reviews(
+    client, manager, due
+):
+    client.force_login(manager)
+
+    response = client.get(url("reviews_due"), {"scope": "everyone"})
+
+    assert response.context["team"] is False
+    assert people_listed(response) == []
+
+
 def test_overdue_reviews_are_marked(client, manager, due):
     client.force_login(manager)
 
