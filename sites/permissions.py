@@ -292,6 +292,11 @@ class Guard:
         held = frozenset(capabilities)
         return all(r.allows(held) for r in self.rules_for(method))
 
+    def __str__(self):
+        if self.write is None:
+            return self.read.name
+        return f"{self.read.name}; to change things, also {self.write.name}"
+
 
 # --- The generated tables in docs/permissions.md --------------------------------------
 
