@@ -14,7 +14,7 @@ from assessments.models import Assessment, DesiredOutcome
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
 from sites.notify import notify
-from sites.permissions import Role
+from sites.permissions import Role, roles_allowed
 
 from .models import (
     CarePlan,
@@ -588,10 +588,10 @@ def set_delegated_limit(*, site, role, weekly_limit, effective_from, by, notes="
     """A new limit for a role from a date; the one it replaces ends the day before."""
     if weekly_limit < 0:
         raise ValidationError("A limit cannot be negative.", code="amount")
-    if role not in {Role.TEAM_MANAGER, Role.SENIOR_MANAGER}:
-        raise ValidationError(
-            "Delegated limits are for team managers and senior managers.", code="role"
-        )
+    signers = roles_allowed("sign_off_plans")
+    if role not in signers:
+        names = " and ".join(f"{Role(r).label.lower()}s" for r in signers)
+        raise ValidationError(f"Delegated limits are for {names}.", code="role")
     if DelegatedLimit.objects.filter(
         site=site, role=role, effective_from__gte=effective_from
     ).exists():
