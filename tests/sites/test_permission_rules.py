@@ -3,10 +3,12 @@ view, ``allows()`` for views, ``can`` for templates, and that nothing else looks
 capabilities."""
 
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -20,8 +22,10 @@ from sites.permissions import (
     UnknownRule,
     allows,
     guard_of,
+    pages_table,
     roles_allowed,
     rule,
+    rules_table,
 )
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -214,3 +218,15 @@ def test_every_rule_named_in_templates_and_code_exists():
         named |= set(re.findall(r"write=\"(\w+)\"", text))
     assert named, "the scan found no rule names at all"
     assert named - set(RULES) == set()
+
+
+def test_the_permissions_table_command_prints_the_rules_and_every_pages_rule():
+    out = StringIO()
+    call_command("permissions_table", stdout=out)
+
+    printed = out.getvalue()
+    assert rules_table() in printed
+    assert pages_table() in printed
+    assert "| `/s/<site_slug>/reviews/` | `reviews_due` | `see_reviews_due` |  |" in (
+        printed
+    )
