@@ -3,7 +3,7 @@ messages, the plan page, sign-off and return, reviews due, and fixed query count
 
 import html
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -159,6 +159,28 @@ def test_the_senior_manager_sets_a_new_limit(client, senior, site_a, site_limits
         )
     assert new.weekly_limit == Decimal("490.00")
     assert old.effective_to == start - timedelta(days=1)
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_the_limits_page_takes_a_fixed_number_of_queries(
+    client, senior, site_a, rows, django_assert_num_queries
+):
+    with scopes_disabled():
+        for year in range(rows):
+            services.set_delegated_limit(
+                site=site_a,
+                role=Role.TEAM_MANAGER,
+                weekly_limit=Decimal(300 + year),
+                effective_from=date(2020 + year, 4, 1),
+                by=senior,
+            )
+    client.force_login(senior)
+    # session, user, memberships, the limits, those in force, session save
+    # (savepoint, update, release).
+    with django_assert_num_queries(8):
+        response = client.get(url("limit_list"))
+    assert response.status_code == 200
+    assert len(response.context["limits"]) == rows
 
 
 def test_a_limit_starting_before_the_current_one_is_refused_on_the_page(
@@ -649,6 +671,25 @@ def test_a_manager_over_their_limit_is_told_why_and_cannot_sign_off(
         "The weekly cost, £400.00, is over your delegated limit."
     ]
     assert reload(plan).status == S.AWAITING_SIGN_OFF
+
+
+def test_a_manager_who_wrote_the_plan_is_offered_neither_sign_off_nor_return(
+    client, manager, senior, site_a, site_limits
+):
+    with scopes_disabled():
+        plan = plan_in_status(
+            S.AWAITING_SIGN_OFF, site=site_a, officer=manager, manager=None
+        )
+    client.force_login(manager)
+
+    page = page_text(client.get(url("plan_detail", plan.code)))
+
+    assert "Nobody signs off a plan they wrote." in page
+    assert "Return it with reasons" not in page
+    client.force_login(senior)
+    assert "Return it with reasons" in page_text(
+        client.get(url("plan_detail", plan.code))
+    )
 
 
 def test_the_officer_sees_the_return_reason_on_the_draft(

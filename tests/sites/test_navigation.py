@@ -67,3 +67,15 @@ def test_a_senior_manager_has_reviews_due_in_the_navigation_and_on_the_home_page
 
     assert "reviews_due" in nav
     assert "reviews_due" in cards
+
+
+@pytest.mark.parametrize("role", [Role.ASSESSING_OFFICER, Role.SENIOR_MANAGER])
+def test_the_home_page_takes_a_fixed_number_of_queries(
+    client, site_a, role, django_assert_num_queries
+):
+    client.force_login(member(site_a, role))
+    # session, user, memberships (the site switcher reuses them), session save
+    # (savepoint, update, release). The rules ask no queries.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("site_home", args=["alpha"]))
+    assert response.status_code == 200
