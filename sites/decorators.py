@@ -15,7 +15,7 @@ def require_rule(name, *, write=None):
     recorded on the view (``view.permission_guard``) for the generated permission
     matrix and the pages table in docs/permissions.md.
     """
-    guard = Guard(read=rule(name), write=rule(write) if write else None)
+    guard = Guard(rule=rule(name), write=rule(write) if write else None)
     if guard.write is not None and not guard.write.write:
         raise ValueError(f"{write!r} is not a rule for changing records")
 

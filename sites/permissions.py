@@ -280,13 +280,13 @@ class Guard:
     """The rules a view declares (``@require_rule``): one for every request, and
     optionally a write rule that requests changing things (POST …) need as well."""
 
-    read: Rule
+    rule: Rule
     write: Rule | None = None
 
     def rules_for(self, method: str) -> tuple[Rule, ...]:
         if self.write is not None and method not in SAFE_METHODS:
-            return (self.read, self.write)
-        return (self.read,)
+            return (self.rule, self.write)
+        return (self.rule,)
 
     def allows(self, method: str, capabilities: Iterable[str]) -> bool:
         held = frozenset(capabilities)
@@ -294,8 +294,8 @@ class Guard:
 
     def __str__(self):
         if self.write is None:
-            return self.read.name
-        return f"{self.read.name}; to change things, also {self.write.name}"
+            return self.rule.name
+        return f"{self.rule.name}; to change things, also {self.write.name}"
 
 
 # --- The generated tables in docs/permissions.md --------------------------------------
@@ -362,7 +362,7 @@ def pages_table() -> str:
             rows.append(f"| `{address}` | `{name}` | **none declared** | |")
             continue
         extra = f"`{guard.write.name}`" if guard.write else ""
-        rows.append(f"| `{address}` | `{name}` | `{guard.read.name}` | {extra} |")
+        rows.append(f"| `{address}` | `{name}` | `{guard.rule.name}` | {extra} |")
     return "\n".join(rows)
 
 

@@ -136,7 +136,7 @@ def test_each_role_gets_what_the_pages_rule_says(client, site_a, records, name):
                 refused += 1
     assert not problems, f"{name} (rule: {guard}):\n" + "\n".join(problems)
     assert served, f"no role can use {name}"
-    if guard.read.name != "open_site":
+    if guard.rule.name != "open_site":
         # Every member holds open_site; every other rule refuses some role.
         assert refused, f"no role is refused {name}"
 

@@ -168,7 +168,7 @@ def test_the_decorator_records_its_rules_on_the_view():
         require_rule("see_delegated_limits", write="set_delegated_limits")(ok)
     )
 
-    assert guard.read is RULES["see_delegated_limits"]
+    assert guard.rule is RULES["see_delegated_limits"]
     assert guard.write is RULES["set_delegated_limits"]
     assert guard_of(ok) is None
 
