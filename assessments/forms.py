@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes.forms import SafeModelChoiceField
 
 from sites.models import Membership
-from sites.permissions import ROLE_CAPABILITIES
+from sites.permissions import roles_allowed
 
 from .domains import (
     CARER_UNABLE_REASONS,
@@ -49,9 +49,9 @@ class LimitTextMixin:
                 field.widget.attrs["maxlength"] = field.max_length
 
 
-def site_staff(site, capability):
-    """Active members of ``site`` whose roles grant ``capability``."""
-    roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+def site_staff(site, rule):
+    """Active members of ``site`` holding a role that the named rule allows."""
+    roles = roles_allowed(rule)
     ids = (
         Membership.objects.active().filter(site=site, role__in=roles).values("user_id")
     )
@@ -89,7 +89,7 @@ class PersonForm(LimitTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.site = site
         worker = self.fields["allocated_worker"]
-        worker.queryset = site_staff(site, "assess")
+        worker.queryset = site_staff(site, "keep_a_caseload")
         worker.label_from_instance = lambda u: u.display_name
         worker.empty_label = "Not allocated"
         # Spaces are allowed when typing (e.g. 943 476 5919): the model's limit of 10

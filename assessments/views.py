@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sites.audit import record_access
-from sites.decorators import require_capability
+from sites.decorators import require_rule
 from sites.forms import error_text, posted_version
 from sites.paging import DeferredJoinPaginator
+from sites.permissions import allows
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 
@@ -32,17 +33,12 @@ PAGE_SIZE = 25
 
 
 @require_http_methods(["GET"])
-@require_capability("view_people")
+@require_rule("see_people")
 def person_list(request, site_slug):
     """The caseload: my people by default; everyone for managers; search for all."""
     form = PersonSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    may_see_all = "view_all_caseloads" in request.capabilities
-    scope = request.GET.get("scope") or (
-        "mine" if "assess" in request.capabilities else "all"
-    )
-    if scope == "all" and not (may_see_all or query):
-        scope = "mine"
+    scope = _caseload(request)
     people = Person.objects.for_site(request.site).select_related("allocated_worker")
     if query:
         people = people.search(query)
@@ -59,16 +55,27 @@ def person_list(request, site_slug):
             "form": form,
             "page": page,
             "scope": scope,
-            "may_see_all": may_see_all,
             "query": params.urlencode(),
             "search_text": query,
         },
     )
 
 
+def _caseload(request):
+    """Whose people the list shows: "all" only for those the rule allows, and "mine"
+    (the narrowest) for any other ``?scope=``. With none asked for, those who keep a
+    caseload see theirs and those who keep none see everyone, if they may."""
+    may_see_all = allows(request, "see_everyones_caseload")
+    asked = request.GET.get("scope")
+    if not asked:
+        keeps_one = allows(request, "keep_a_caseload")
+        return "all" if may_see_all and not keeps_one else "mine"
+    return "all" if asked == "all" and may_see_all else "mine"
+
+
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("edit_people")
+@require_rule("change_people")
 def person_create(request, site_slug):
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PersonForm(
@@ -84,7 +91,7 @@ def person_create(request, site_slug):
 
 
 @require_http_methods(["GET"])
-@require_capability("view_people")
+@require_rule("see_people")
 def person_detail(request, site_slug, code):
     person = get_for_site(
         Person.objects.select_related("allocated_worker"), request.site, code=code
@@ -106,7 +113,7 @@ def person_detail(request, site_slug, code):
             "age": person.age_on(timezone.localdate()),
             "extras": person_page_extras(request, person),
             "start_form": StartAssessmentForm(person=person)
-            if "assess" in request.capabilities
+            if allows(request, "record_assessments")
             else None,
         },
     )
@@ -114,7 +121,7 @@ def person_detail(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("edit_people")
+@require_rule("change_people")
 def person_edit(request, site_slug, code):
     person = get_for_site(Person, request.site, code=code)
     data = request.POST if request.method == "POST" else restore_input(request)
@@ -165,7 +172,7 @@ def _differences(form, latest):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("edit_people")
+@require_rule("change_people")
 def carer_link_create(request, site_slug, code):
     """Link this person to another as carer or cared-for: find them, then describe it."""
     person = get_for_site(Person, request.site, code=code)
@@ -216,7 +223,7 @@ def carer_link_create(request, site_slug, code):
 
 
 @require_POST
-@require_capability("assess")
+@require_rule("record_assessments")
 def assessment_create(request, site_slug, code):
     person = get_for_site(Person, request.site, code=code)
     form = StartAssessmentForm(request.POST, person=person)
@@ -263,7 +270,8 @@ def _load_assessment(request, code):
 def _render_assessment(request, assessment, bound_overrides=None, status=200):
     bound_overrides = bound_overrides or {}
     sections = []
-    editable = assessment.is_draft and "assess" in request.capabilities
+    may_assess = allows(request, "record_assessments")
+    editable = assessment.is_draft and may_assess
     for section in sections_for(assessment):
         if section.key in bound_overrides:
             sections.append(bound_overrides[section.key])
@@ -280,7 +288,7 @@ def _render_assessment(request, assessment, bound_overrides=None, status=200):
         "eligibility": result,
         "problems": services.completion_problems(assessment) if editable else [],
         "addendum_form": AddendumForm()
-        if not assessment.is_draft and "assess" in request.capabilities
+        if not assessment.is_draft and may_assess
         else None,
     }
     return render(request, "assessments/assessment_detail.html", context, status=status)
@@ -296,7 +304,7 @@ class _ReadOnly:
 
 
 @require_http_methods(["GET"])
-@require_capability("view_people")
+@require_rule("see_people")
 def assessment_detail(request, site_slug, code):
     assessment = _load_assessment(request, code)
     record_access(request, assessment)
@@ -305,7 +313,7 @@ def assessment_detail(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("assess")
+@require_rule("record_assessments")
 def assessment_section(request, site_slug, code, section):
     """Save one section (plain POST or htmx). GET shows the page at that section."""
     spec = BY_KEY.get(section)
@@ -405,7 +413,7 @@ def _render_section(request, assessment, bound):
 
 
 @require_POST
-@require_capability("assess")
+@require_rule("record_assessments")
 def assessment_complete(request, site_slug, code):
     assessment = get_for_site(Assessment, request.site, code=code)
     try:
@@ -421,7 +429,7 @@ def assessment_complete(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("assess")
+@require_rule("record_assessments")
 def addendum_create(request, site_slug, code):
     assessment = _load_assessment(request, code)
     data = request.POST if request.method == "POST" else restore_input(request)

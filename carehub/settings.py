@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "sites.context_processors.navigation",
+                "sites.context_processors.permissions",
             ],
         },
     },

@@ -5,7 +5,7 @@ from django_scopes.forms import SafeModelChoiceField
 
 from assessments.forms import LimitTextMixin
 from assessments.models import Assessment, StandardService
-from sites.permissions import Role
+from sites.permissions import roles_allowed
 
 from .models import CarePlan, DelegatedLimit, OutcomeReview, Response, Review
 
@@ -219,8 +219,8 @@ class DelegatedLimitForm(LimitTextMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Limits are for the roles that sign plans off.
         self.fields["role"].choices = [
-            (Role.TEAM_MANAGER.value, Role.TEAM_MANAGER.label),
-            (Role.SENIOR_MANAGER.value, Role.SENIOR_MANAGER.label),
+            (role.value, role.label) for role in roles_allowed("sign_off_plans")
         ]
         self.fields["weekly_limit"].widget.attrs.update(min="0", step="0.01")

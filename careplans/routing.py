@@ -71,6 +71,11 @@ def route_for(plan, responses, *, day=None):
     return Routing(CarePlan.Route.SIGN_OFF, reasons, approvers)
 
 
+def may_return(plan, user):
+    """Whether ``user`` may return ``plan`` to its officer: not if they wrote it."""
+    return user.pk != plan.written_by_id
+
+
 def may_sign_off(plan, user, *, weekly, day=None):
     """Whether ``user`` may sign off ``plan``: not its author, within their limit."""
     if user.pk in {plan.written_by_id, plan.submitted_by_id}:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import Prefetch
 
 from assessments.models import DesiredOutcome, Need
+from sites.permissions import allows
 from sites.shortcuts import get_for_site
 
 from . import routing, versions
@@ -194,5 +195,5 @@ def person_page_plans(request, person):
     )
     return "careplans/_person_plans.html", {
         "plans": plans,
-        "may_plan": "plan" in request.capabilities,
+        "may_plan": allows(request, "change_plans"),
     }

@@ -14,7 +14,7 @@ from assessments.models import Assessment, DesiredOutcome
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
 from sites.notify import notify
-from sites.permissions import Role
+from sites.permissions import Role, roles_allowed
 
 from .models import (
     CarePlan,
@@ -27,7 +27,7 @@ from .models import (
     ReviewPolicy,
     plan_costs,
 )
-from .routing import may_sign_off, route_for
+from .routing import may_return, may_sign_off, route_for
 from .versions import same_cost_and_kinds
 
 S = CarePlan.Status
@@ -357,7 +357,7 @@ def return_plan(plan, *, by, reason):
             "Only a plan awaiting sign-off can be returned here.",
             code="transition_not_allowed",
         )
-    if by.pk == locked.written_by_id:
+    if not may_return(locked, by):
         raise ValidationError("Nobody returns a plan they wrote.", code="not_allowed")
     _require_reason(reason)
     locked.status = S.DRAFT
@@ -588,10 +588,10 @@ def set_delegated_limit(*, site, role, weekly_limit, effective_from, by, notes="
     """A new limit for a role from a date; the one it replaces ends the day before."""
     if weekly_limit < 0:
         raise ValidationError("A limit cannot be negative.", code="amount")
-    if role not in {Role.TEAM_MANAGER, Role.SENIOR_MANAGER}:
-        raise ValidationError(
-            "Delegated limits are for team managers and senior managers.", code="role"
-        )
+    signers = roles_allowed("sign_off_plans")
+    if role not in signers:
+        names = " and ".join(f"{Role(r).label.lower()}s" for r in signers)
+        raise ValidationError(f"Delegated limits are for {names}.", code="role")
     if DelegatedLimit.objects.filter(
         site=site, role=role, effective_from__gte=effective_from
     ).exists():

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,9 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments.models import Person
 from carehub.pdf import pdf_response, render_pdf
 from sites.audit import record_access
-from sites.decorators import require_capability
+from sites.decorators import require_rule
 from sites.forms import add_service_errors, error_text, posted_version
 from sites.models import AuditEvent
+from sites.permissions import allows
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 
@@ -37,7 +38,7 @@ def _plan_url(site_slug, plan, anchor=""):
 
 
 @require_http_methods(["GET"])
-@require_capability("view_people")
+@require_rule("see_people")
 def plan_list(request, site_slug):
     status = request.GET.get("status", "")
     plans = selectors.plans_for_list(request.site, status=status)
@@ -56,7 +57,7 @@ def plan_list(request, site_slug):
 
 
 @require_http_methods(["GET", "POST"])
-@require_capability("plan")
+@require_rule("change_plans")
 def plan_create(request, site_slug, code):
     person = get_for_site(Person, request.site, code=code)
     form = PlanCreateForm(request.POST or None, person=person)
@@ -76,21 +77,22 @@ def plan_create(request, site_slug, code):
 
 
 @require_http_methods(["GET"])
-@require_capability("view_people")
+@require_rule("see_people")
 def plan_detail(request, site_slug, code):
     plan = selectors.plan_for_page(request.site, code)
     record_access(request, plan)
     context = selectors.plan_page_context(plan)
-    caps = request.capabilities
-    context["may_edit"] = plan.is_editable and "plan" in caps
+    context["may_edit"] = plan.is_editable and allows(request, "change_plans")
     context["may_sign_off"] = (
-        plan.status == CarePlan.Status.AWAITING_SIGN_OFF and "sign_off_plan" in caps
+        plan.status == CarePlan.Status.AWAITING_SIGN_OFF
+        and allows(request, "sign_off_plans")
     )
     if context["may_sign_off"]:
         allowed, why = routing.may_sign_off(
             plan, request.user, weekly=context["costs"]["weekly"]
         )
         context["sign_off_allowed"], context["sign_off_refusal"] = allowed, why
+        context["may_return"] = routing.may_return(plan, request.user)
         context["sign_off_form"] = SignOffForm()
         context["return_form"] = ReasonForm()
     return render(request, "careplans/careplan_detail.html", context)
@@ -98,7 +100,7 @@ def plan_detail(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("plan")
+@require_rule("change_plans")
 def plan_edit(request, site_slug, code):
     plan = get_for_site(
         CarePlan.objects.select_related("person"), request.site, code=code
@@ -130,7 +132,7 @@ def plan_edit(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("plan")
+@require_rule("change_plans")
 def response_edit(request, site_slug, code, response_code=None):
     plan = get_for_site(
         CarePlan.objects.select_related("person"), request.site, code=code
@@ -169,7 +171,7 @@ def response_edit(request, site_slug, code, response_code=None):
 
 
 @require_POST
-@require_capability("plan")
+@require_rule("change_plans")
 def response_delete(request, site_slug, code, response_code):
     plan = get_for_site(CarePlan, request.site, code=code)
     response = get_for_site(Response, request.site, code=response_code, plan=plan)
@@ -183,7 +185,7 @@ def response_delete(request, site_slug, code, response_code):
 
 
 @require_POST
-@require_capability("plan")
+@require_rule("change_plans")
 def plan_submit(request, site_slug, code):
     plan = get_for_site(CarePlan, request.site, code=code)
     try:
@@ -198,7 +200,7 @@ def plan_submit(request, site_slug, code):
 
 
 @require_POST
-@require_capability("sign_off_plan")
+@require_rule("sign_off_plans")
 def plan_sign_off(request, site_slug, code):
     plan = get_for_site(CarePlan, request.site, code=code)
     form = SignOffForm(request.POST)
@@ -236,7 +238,7 @@ def _with_reasons(request, site_slug, code, *, action, act, done):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("sign_off_plan")
+@require_rule("sign_off_plans")
 def plan_return(request, site_slug, code):
     return _with_reasons(
         request,
@@ -249,7 +251,7 @@ def plan_return(request, site_slug, code):
 
 
 @require_POST
-@require_capability("plan")
+@require_rule("change_plans")
 def plan_revise(request, site_slug, code):
     plan = get_for_site(CarePlan, request.site, code=code)
     try:
@@ -267,7 +269,7 @@ def plan_revise(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("plan")
+@require_rule("change_plans")
 def plan_close(request, site_slug, code):
     return _with_reasons(
         request,
@@ -280,7 +282,7 @@ def plan_close(request, site_slug, code):
 
 
 @require_http_methods(["GET"])
-@require_capability("view_people")
+@require_rule("see_people")
 def plan_pdf(request, site_slug, code):
     """The plan the person keeps: plain English, their words first, large type."""
     plan = selectors.plan_for_page(request.site, code)
@@ -292,15 +294,13 @@ def plan_pdf(request, site_slug, code):
 
 
 @require_http_methods(["GET"])
-@require_capability("view_people")
+@require_rule("see_reviews_due")
 def reviews_due(request, site_slug):
     """Reviews due: my people's for officers; the whole team's for managers."""
-    caps = request.capabilities
-    if not caps & {"review_plan", "view_team_reviews"}:
-        raise PermissionDenied
+    may_see_team = allows(request, "see_team_reviews")
     # A manager who records no reviews of their own sees the team's by default.
-    team = "view_team_reviews" in caps and (
-        request.GET.get("scope") == "team" or "review_plan" not in caps
+    team = may_see_team and (
+        request.GET.get("scope") == "team" or not allows(request, "record_reviews")
     )
     horizon = timezone.localdate() + selectors.REVIEW_HORIZON
     reviews = selectors.reviews_due(
@@ -313,7 +313,7 @@ def reviews_due(request, site_slug):
         {
             "page": page,
             "team": team,
-            "may_see_team": "view_team_reviews" in request.capabilities,
+            "may_see_team": may_see_team,
             "today": timezone.localdate(),
             "horizon": horizon,
             "query": "scope=team" if team else "",
@@ -322,7 +322,7 @@ def reviews_due(request, site_slug):
 
 
 @require_POST
-@require_capability("review_plan")
+@require_rule("record_reviews")
 def review_start(request, site_slug, code):
     review = get_for_site(
         Review.objects.select_related("plan"), request.site, code=code
@@ -337,7 +337,7 @@ def review_start(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("review_plan")
+@require_rule("record_reviews")
 def review_record(request, site_slug, code):
     review = get_for_site(
         Review.objects.select_related("plan__person"), request.site, code=code
@@ -394,12 +394,10 @@ def review_record(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("sign_off_plan")
+@require_rule("see_delegated_limits", write="set_delegated_limits")
 def limit_list(request, site_slug):
     """Delegated limits: who may sign off what, from which date, with history."""
-    may_manage = "manage_limits" in request.capabilities
-    if request.method == "POST" and not may_manage:
-        raise PermissionDenied
+    may_manage = allows(request, "set_delegated_limits")
     data = request.POST if request.method == "POST" else restore_input(request)
     form = DelegatedLimitForm(data) if may_manage else None
     if request.method == "POST" and form.is_valid():

@@ -7,9 +7,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carehub.pdf import pdf_response, render_pdf
 from careplans.models import CarePlan
 from sites.audit import record_access
-from sites.decorators import require_capability
+from sites.decorators import require_rule
 from sites.forms import add_service_errors, error_text
 from sites.models import AuditEvent
+from sites.permissions import allows
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 
@@ -28,7 +29,7 @@ from .models import Decision, Panel, PanelItem, PanelMeeting
 
 
 @require_http_methods(["GET"])
-@require_capability("view_panel")
+@require_rule("see_panel")
 def panel_home(request, site_slug):
     """The site's panel: what is waiting, meetings, and how long decisions take."""
     now = timezone.now()
@@ -50,7 +51,7 @@ def panel_home(request, site_slug):
 
 
 @require_http_methods(["GET"])
-@require_capability("view_panel")
+@require_rule("see_panel")
 def dashboard_pdf(request, site_slug):
     context = {"dashboard": selectors.dashboard(request.site), "site": request.site}
     pdf = render_pdf("pdf/panel_dashboard.html", context, request=request)
@@ -58,7 +59,7 @@ def dashboard_pdf(request, site_slug):
 
 
 @require_http_methods(["GET", "POST"])
-@require_capability("manage_panels")
+@require_rule("run_panel_meetings")
 def meeting_create(request, site_slug):
     panels = Panel.objects.filter(site=request.site, is_active=True)
     form = MeetingForm(request.POST or None, panels=panels)
@@ -70,17 +71,17 @@ def meeting_create(request, site_slug):
 
 
 @require_http_methods(["GET"])
-@require_capability("view_panel")
+@require_rule("see_panel")
 def meeting_detail(request, site_slug, code):
     meeting = selectors.meeting_for_page(request.site, code)
     items = list(meeting.items.all())
     summaries = selectors.item_summaries(items)
-    caps = request.capabilities
+    may_decide = allows(request, "record_panel_decisions")
     for summary in summaries:
         item = summary["item"]
         decided = hasattr(item, "decision")
         summary["decided"] = decided
-        if not decided and "decide_at_panel" in caps:
+        if not decided and may_decide:
             summary["may_decide"], summary["why_not"] = services.may_decide(
                 item, request.user
             )
@@ -88,7 +89,7 @@ def meeting_detail(request, site_slug, code):
         "meeting": meeting,
         "summaries": summaries,
         "attendance": list(meeting.attendance.all()),
-        "may_manage": "manage_panels" in caps,
+        "may_manage": allows(request, "run_panel_meetings"),
     }
     if context["may_manage"] and meeting.status != PanelMeeting.Status.CLOSED:
         context["waiting"] = [
@@ -119,7 +120,7 @@ def _meeting_people(meeting, items):
 
 
 @require_POST
-@require_capability("manage_panels")
+@require_rule("run_panel_meetings")
 def meeting_open(request, site_slug, code):
     meeting = get_for_site(
         PanelMeeting.objects.select_related("panel"), request.site, code=code
@@ -141,7 +142,7 @@ def meeting_open(request, site_slug, code):
 
 
 @require_POST
-@require_capability("manage_panels")
+@require_rule("run_panel_meetings")
 def meeting_close(request, site_slug, code):
     meeting = get_for_site(PanelMeeting, request.site, code=code)
     try:
@@ -154,7 +155,7 @@ def meeting_close(request, site_slug, code):
 
 
 @require_POST
-@require_capability("manage_panels")
+@require_rule("run_panel_meetings")
 def item_add(request, site_slug, code):
     meeting = get_for_site(PanelMeeting, request.site, code=code)
     form = AddItemForm(request.POST)
@@ -177,7 +178,7 @@ def item_add(request, site_slug, code):
 
 
 @require_POST
-@require_capability("manage_panels")
+@require_rule("run_panel_meetings")
 def item_move(request, site_slug, code):
     item = get_for_site(
         PanelItem.objects.select_related("meeting"), request.site, code=code
@@ -203,7 +204,7 @@ def item_move(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("decide_at_panel")
+@require_rule("record_panel_decisions")
 def item_decide(request, site_slug, code):
     item = get_for_site(
         PanelItem.objects.select_related("meeting__panel", "plan__person"),
@@ -236,7 +237,7 @@ def item_decide(request, site_slug, code):
 
 @preserves_input
 @require_http_methods(["GET", "POST"])
-@require_capability("chairs_action")
+@require_rule("take_chairs_action")
 def chairs_action(request, site_slug, code):
     """An urgent decision by the chair between meetings."""
     plan = get_for_site(
@@ -280,7 +281,7 @@ def _decision(request, code):
 
 
 @require_http_methods(["GET"])
-@require_capability("view_people")
+@require_rule("see_people")
 def decision_detail(request, site_slug, code):
     decision = _decision(request, code)
     record_access(request, decision)
@@ -293,14 +294,14 @@ def decision_detail(request, site_slug, code):
             "plan": decision.item.plan,
             "person": decision.item.plan.person,
             "told_form": PersonToldForm(instance=decision)
-            if "plan" in request.capabilities
+            if allows(request, "change_plans")
             else None,
         },
     )
 
 
 @require_POST
-@require_capability("plan")
+@require_rule("change_plans")
 def decision_told(request, site_slug, code):
     decision = _decision(request, code)
     form = PersonToldForm(request.POST, instance=decision)
@@ -330,7 +331,7 @@ def decision_told(request, site_slug, code):
 
 
 @require_http_methods(["GET"])
-@require_capability("view_panel")
+@require_rule("see_panel")
 def meeting_pack_pdf(request, site_slug, code):
     """The pack members read before the meeting: agenda and one summary per item."""
     meeting = selectors.meeting_for_page(request.site, code)
@@ -346,7 +347,7 @@ def meeting_pack_pdf(request, site_slug, code):
 
 
 @require_http_methods(["GET"])
-@require_capability("view_people")
+@require_rule("see_people")
 def decision_pdf(request, site_slug, code):
     decision = _decision(request, code)
     context = {

@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from .models import Membership
+from .permissions import Can
 
 
 def _my_sites(request):
@@ -23,3 +24,8 @@ def navigation(request):
         "current_site": getattr(request, "site", None),
         "my_sites": SimpleLazyObject(lambda: _my_sites(request)),
     }
+
+
+def permissions(request):
+    """``can``: the named rules for templates (``{% if can.see_panel %}``)."""
+    return {"can": Can(getattr(request, "capabilities", frozenset()))}

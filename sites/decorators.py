@@ -2,25 +2,33 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from .permissions import CAPABILITIES
+from .permissions import Guard, rule
 
 
-def require_capability(*names):
-    """Allow the view only to members holding every named capability (else 403)."""
-    unknown = set(names) - set(CAPABILITIES)
-    if unknown:
-        raise ValueError(f"Unknown capabilities: {sorted(unknown)}")
+def require_rule(name, *, write=None):
+    """Allow the view only to members the named rule allows (else 403).
+
+    ``write`` names a second rule, marked ``write``, that requests changing things
+    (POST and other unsafe methods) need as well: ``@require_rule(
+    "see_delegated_limits", write="set_delegated_limits")`` shows the limits to those
+    who sign off and lets only those who set limits post a new one. The guard is
+    recorded on the view (``view.permission_guard``) for the generated permission
+    matrix and the pages table in docs/permissions.md.
+    """
+    guard = Guard(rule=rule(name), write=rule(write) if write else None)
+    if guard.write is not None and not guard.write.write:
+        raise ValueError(f"{write!r} is not a rule for changing records")
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.site is None:
                 raise PermissionDenied
-            if not set(names) <= request.capabilities:
+            if not guard.allows(request.method, request.capabilities):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.required_capabilities = frozenset(names)
+        wrapped.permission_guard = guard
         return wrapped
 
     return decorator

@@ -5,9 +5,7 @@ from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
 
 from .models import Membership, Site
-from .permissions import capabilities_for
-
-SITE_KWARG = "site_slug"
+from .permissions import SITE_KWARG, capabilities_for
 
 
 class SiteScopeMiddleware:

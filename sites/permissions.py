@@ -1,11 +1,28 @@
-"""Roles and the capabilities they grant: the one place this mapping lives.
+"""Who may do what at a site: roles grant capabilities, and named rules ask for them.
 
-Views check capabilities (``"view_audit"``), never role names. The table in
-``docs/permissions.md`` is generated from this module (``manage.py permissions_table``)
-and a test keeps the two in step.
+This module is the one place these rules live:
+
+- ``ROLE_CAPABILITIES`` maps each role to the capabilities it grants (a member's
+  capabilities are the union over their roles at the site).
+- ``RULES`` names the questions the code asks ("may this member see the reviews
+  due?"). A rule needs every capability in ``all_of`` and at least one in ``any_of``;
+  ``write`` marks the rules that let people change records.
+
+Views declare their rule with ``@require_rule("see_panel")`` (``sites.decorators``)
+and ask others with ``allows(request, "see_team_reviews")``; templates ask
+``{% if can.see_reviews_due %}`` (``sites.context_processors.permissions``). Nothing else looks at capabilities, so the
+navigation, the home page and the views cannot disagree. The tables in
+``docs/permissions.md`` are generated from here (``manage.py permissions_table``) and
+a test keeps them in step; ``tests/test_permissions.py`` generates the role x page
+matrix from the URL resolver and these rules.
 """
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
 
 
 class Role(models.TextChoices):
@@ -68,15 +85,290 @@ def capabilities_for(roles) -> frozenset[str]:
     return frozenset(granted)
 
 
+# --- Named rules ----------------------------------------------------------------------
+
+
+class UnknownRule(LookupError):
+    """A rule name that is not in ``RULES`` (a typo must fail, not hide a link)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named question: may a member holding these capabilities do this?"""
+
+    name: str
+    meaning: str
+    all_of: frozenset[str] = frozenset()
+    any_of: frozenset[str] = frozenset()
+    write: bool = False
+
+    def __post_init__(self):
+        unknown = (self.all_of | self.any_of) - set(CAPABILITIES)
+        if unknown:
+            raise ValueError(
+                f"Rule {self.name!r} names unknown capabilities: {unknown}"
+            )
+        if not (self.all_of or self.any_of):
+            raise ValueError(f"Rule {self.name!r} asks for no capability at all")
+
+    def allows(self, capabilities: Iterable[str]) -> bool:
+        held = frozenset(capabilities)
+        return self.all_of <= held and (not self.any_of or bool(self.any_of & held))
+
+    def needs(self) -> str:
+        """What the rule asks for, in words (for docs/permissions.md)."""
+        parts = [f"`{name}`" for name in sorted(self.all_of)]
+        if len(self.any_of) == 1:
+            parts += [f"`{name}`" for name in self.any_of]
+        elif self.any_of:
+            parts.append(
+                "one of " + ", ".join(f"`{name}`" for name in sorted(self.any_of))
+            )
+        return " and ".join(parts)
+
+
+def _rules(*rules: Rule) -> dict[str, Rule]:
+    named = {r.name: r for r in rules}
+    if len(named) != len(rules):
+        raise ValueError("Two rules share a name")
+    return named
+
+
+def _read(name, meaning, *, all_of=(), any_of=()):
+    return Rule(name, meaning, frozenset(all_of), frozenset(any_of), write=False)
+
+
+def _write(name, meaning, *, all_of=(), any_of=()):
+    return Rule(name, meaning, frozenset(all_of), frozenset(any_of), write=True)
+
+
+RULES: dict[str, Rule] = _rules(
+    # Reading
+    _read(
+        "open_site",
+        "Open the site's home page and their own notifications",
+        all_of={"view_site"},
+    ),
+    _read(
+        "see_people",
+        "Find people and read their records, assessments, plans and panel decisions",
+        all_of={"view_people"},
+    ),
+    _read(
+        "keep_a_caseload",
+        "Have people allocated to them: a caseload of their own (“My people”)",
+        all_of={"assess"},
+    ),
+    _read(
+        "see_everyones_caseload",
+        "List everyone at the site, not only the people allocated to them",
+        all_of={"view_all_caseloads"},
+    ),
+    _read(
+        "see_reviews_due",
+        "See the reviews due: their own people's, or the whole team's",
+        all_of={"view_people"},
+        any_of={"review_plan", "view_team_reviews"},
+    ),
+    _read(
+        "see_team_reviews",
+        "See the whole team's reviews due, not only their own people's",
+        all_of={"view_team_reviews"},
+    ),
+    _read(
+        "see_delegated_limits",
+        "See who may sign off how much (the site's delegated limits)",
+        any_of={"sign_off_plan", "manage_limits"},
+    ),
+    _read(
+        "see_panel",
+        "See the panel: waiting plans, meetings, agendas, packs, dashboard",
+        all_of={"view_panel"},
+    ),
+    _read("see_audit_trail", "See the site's audit events", all_of={"view_audit"}),
+    # Changing records
+    _write(
+        "change_people",
+        "Record people, change their details, link carers",
+        all_of={"edit_people"},
+    ),
+    _write(
+        "record_assessments",
+        "Start, edit and complete assessments; add addenda",
+        all_of={"assess"},
+    ),
+    _write(
+        "change_plans",
+        "Draft, change, submit, revise and close care plans; record when the person "
+        "was told of a panel decision",
+        all_of={"plan"},
+    ),
+    _write(
+        "sign_off_plans",
+        "Sign off plans within their delegated limit, or return them with reasons",
+        all_of={"sign_off_plan"},
+    ),
+    _write(
+        "record_reviews",
+        "Start and record reviews of plans",
+        all_of={"review_plan"},
+    ),
+    _write(
+        "set_delegated_limits",
+        "Set the site's delegated limits",
+        all_of={"manage_limits"},
+    ),
+    _write(
+        "run_panel_meetings",
+        "Schedule panel meetings, build agendas, open and close meetings",
+        all_of={"manage_panels"},
+    ),
+    _write(
+        "record_panel_decisions",
+        "Record panel decisions (when chair, or present at the meeting)",
+        all_of={"decide_at_panel"},
+    ),
+    _write(
+        "take_chairs_action",
+        "Decide urgent plans between meetings as the panel's chair",
+        all_of={"chairs_action"},
+    ),
+)
+
+
+def rule(name: str) -> Rule:
+    """The rule called ``name``; an unknown name raises ``UnknownRule``."""
+    try:
+        return RULES[name]
+    except KeyError:
+        raise UnknownRule(f"No permission rule called {name!r}") from None
+
+
+def allows(request, name: str) -> bool:
+    """Whether the signed-in member may do ``name`` at the request's site."""
+    return rule(name).allows(getattr(request, "capabilities", frozenset()))
+
+
+def roles_allowed(name: str) -> list[str]:
+    """The roles that, on their own, satisfy the rule (e.g. who can hold a caseload)."""
+    return [role for role in Role if rule(name).allows(ROLE_CAPABILITIES[role])]
+
+
+class Can:
+    """The rules as template variables: ``{% if can.see_reviews_due %}``.
+
+    Each lookup evaluates one rule against the member's capabilities; an unknown
+    rule name raises (Django would otherwise render a typo as "not allowed").
+    """
+
+    __slots__ = ("_capabilities",)
+
+    def __init__(self, capabilities: Iterable[str]):
+        self._capabilities = frozenset(capabilities)
+
+    def __getitem__(self, name: str) -> bool:
+        return rule(name).allows(self._capabilities)
+
+
+# The URL keyword that names the site in every tenant address (/s/<site_slug>/…).
+SITE_KWARG = "site_slug"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The rules a view declares (``@require_rule``): one for every request, and
+    optionally a write rule that requests changing things (POST …) need as well."""
+
+    rule: Rule
+    write: Rule | None = None
+
+    def rules_for(self, method: str) -> tuple[Rule, ...]:
+        if self.write is not None and method not in SAFE_METHODS:
+            return (self.rule, self.write)
+        return (self.rule,)
+
+    def allows(self, method: str, capabilities: Iterable[str]) -> bool:
+        held = frozenset(capabilities)
+        return all(r.allows(held) for r in self.rules_for(method))
+
+    def __str__(self):
+        if self.write is None:
+            return self.rule.name
+        return f"{self.rule.name}; to change things, also {self.write.name}"
+
+
+# --- The generated tables in docs/permissions.md --------------------------------------
+
+
 def markdown_table() -> str:
     """The role x capability table, as written into docs/permissions.md."""
     roles = list(Role)
     header = (
         "| Capability | What it allows | " + " | ".join(r.label for r in roles) + " |"
     )
-    rule = "|---|---|" + "---|" * len(roles)
-    rows = [header, rule]
+    rule_line = "|---|---|" + "---|" * len(roles)
+    rows = [header, rule_line]
     for name, meaning in CAPABILITIES.items():
         marks = " | ".join("yes" if name in ROLE_CAPABILITIES[r] else "" for r in roles)
         rows.append(f"| `{name}` | {meaning} | {marks} |")
     return "\n".join(rows)
+
+
+def rules_table() -> str:
+    """The named rules: what each needs and which roles satisfy it."""
+    roles = list(Role)
+    header = (
+        "| Rule | What it allows | Reads or changes | Needs | "
+        + " | ".join(r.label for r in roles)
+        + " |"
+    )
+    rows = [header, "|---|---|---|---|" + "---|" * len(roles)]
+    for r in RULES.values():
+        marks = " | ".join(
+            "yes" if r.allows(ROLE_CAPABILITIES[role]) else "" for role in roles
+        )
+        kind = "changes" if r.write else "reads"
+        rows.append(f"| `{r.name}` | {r.meaning} | {kind} | {r.needs()} | {marks} |")
+    return "\n".join(rows)
+
+
+def site_views(resolver=None, prefix=""):
+    """Every page under ``/s/<site_slug>/``: (route, url name, view), in URL order."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from site_views(entry, route)
+        elif isinstance(entry, URLPattern) and f"<slug:{SITE_KWARG}>" in route:
+            yield route, entry.name, entry.callback
+
+
+def guard_of(view) -> Guard | None:
+    """The rules a view declared with ``@require_rule`` (None if it declared none)."""
+    return getattr(view, "permission_guard", None)
+
+
+def pages_table() -> str:
+    """Each site page and the rule that guards it, from the URL resolver."""
+    rows = [
+        "| Page | Name | Rule | Also needs, to change things |",
+        "|---|---|---|---|",
+    ]
+    for route, name, view in site_views():
+        guard = guard_of(view)
+        address = "/" + re.sub(r"<\w+:(\w+)>", r"<\1>", route)
+        if guard is None:
+            rows.append(f"| `{address}` | `{name}` | **none declared** | |")
+            continue
+        extra = f"`{guard.write.name}`" if guard.write else ""
+        rows.append(f"| `{address}` | `{name}` | `{guard.rule.name}` | {extra} |")
+    return "\n".join(rows)
+
+
+# name in the doc's <!-- NAME-table: … --> markers -> the function that writes it
+DOC_TABLES = {
+    "permissions": markdown_table,
+    "rules": rules_table,
+    "pages": pages_table,
+}

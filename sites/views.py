@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .decorators import require_capability
+from .decorators import require_rule
 from .forms import AuditFilterForm
 from .models import Membership, Notification
 from .selectors import audit_events_for_site
@@ -30,18 +30,14 @@ def home(request):
 
 
 @require_GET
-@require_capability("view_site")
+@require_rule("open_site")
 def site_home(request, site_slug):
     roles = sorted(m.get_role_display() for m in request.memberships)
-    return render(
-        request,
-        "sites/site_home.html",
-        {"roles": roles, "capabilities": request.capabilities},
-    )
+    return render(request, "sites/site_home.html", {"roles": roles})
 
 
 @require_GET
-@require_capability("view_audit")
+@require_rule("see_audit_trail")
 def audit_list(request, site_slug):
     form = AuditFilterForm(request.GET or None, site=request.site)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -63,7 +59,7 @@ def audit_list(request, site_slug):
 
 
 @require_GET
-@require_capability("view_site")
+@require_rule("open_site")
 def notification_list(request, site_slug):
     """What the signed-in member should know about at this site, newest first."""
     notifications = Notification.objects.filter(site=request.site, user=request.user)
@@ -76,7 +72,7 @@ def notification_list(request, site_slug):
 
 
 @require_POST
-@require_capability("view_site")
+@require_rule("open_site")
 def notification_read(request, site_slug, code):
     """Mark one notification read (or all, with code "all") and go on."""
     mine = Notification.objects.filter(site=request.site, user=request.user).unread()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from careplans import routing, services
+from careplans.forms import DelegatedLimitForm
 from careplans.models import CarePlan, DelegatedLimit, Response
 from sites.models import AuditEvent
 from sites.permissions import Role
@@ -306,7 +307,16 @@ def test_only_team_and_senior_managers_have_delegated_limits(site_a, senior, rol
         set_limit(site_a, senior, role, "350.00", date(2025, 4, 1))
 
     assert caught.value.code == "role"
+    assert caught.value.messages == [
+        "Delegated limits are for team managers and senior managers."
+    ]
     assert not DelegatedLimit.objects.filter(site=site_a).exists()
+
+
+def test_the_limits_form_offers_the_roles_that_sign_plans_off():
+    choices = DelegatedLimitForm().fields["role"].choices
+
+    assert [value for value, _ in choices] == [Role.TEAM_MANAGER, Role.SENIOR_MANAGER]
 
 
 def test_a_zero_limit_is_allowed_and_covers_only_unpaid_plans(

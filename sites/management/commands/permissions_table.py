@@ -1,18 +1,25 @@
 import re
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from sites.permissions import markdown_table
+from sites.permissions import DOC_TABLES
 
 DOC = settings.BASE_DIR / "docs" / "permissions.md"
-BLOCK = re.compile(
-    r"(<!-- permissions-table:[^>]*-->\n).*?(<!-- /permissions-table -->)", re.S
-)
+
+
+def block(name):
+    """The generated part of docs/permissions.md between a table's two markers."""
+    return re.compile(
+        rf"(<!-- {name}-table:[^>]*-->\n).*?(<!-- /{name}-table -->)", re.S
+    )
 
 
 class Command(BaseCommand):
-    help = "Print the role x capability table, or write it into docs/permissions.md."
+    help = (
+        "Print the role x capability, rule and page tables, or write them into "
+        "docs/permissions.md."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,10 +27,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, write=False, **options):
-        table = markdown_table()
+        tables = {name: make() for name, make in DOC_TABLES.items()}
         if not write:
-            self.stdout.write(table)
+            self.stdout.write("\n\n".join(tables.values()))
             return
         text = DOC.read_text()
-        DOC.write_text(BLOCK.sub(lambda m: f"{m[1]}{table}\n{m[2]}", text))
+        for name, table in tables.items():
+            text, found = block(name).subn(
+                lambda m, t=table: f"{m[1]}{t}\n{m[2]}", text
+            )
+            if not found:
+                raise CommandError(f"docs/permissions.md has no {name}-table markers.")
+        DOC.write_text(text)
         self.stdout.write(f"Updated {DOC.relative_to(settings.BASE_DIR)}.")

@@ -1,0 +1,153 @@
+"""Every site page x every role (and anonymous): the answer its declared rule gives.
+
+Generated, not hand-kept (pretix's ``test_permissions`` is the model): the pages come
+from the URL resolver, each page's rule from its ``@require_rule`` declaration, each
+role's capabilities from ``sites.permissions``, and the records in the addresses from
+the ``records`` fixture through ``tests.test_isolation.SITE_URLS`` (whose completeness
+test already fails when a site URL is missing there). A member holding just one role:
+
+- whom the rule refuses gets **403** ("You can't do that here"), and the request
+  writes nothing to the database;
+- whom the rule allows is not refused: a page answers 200 to GET, and a POST is
+  handled (saved, redirected or the form shown again with its messages);
+- a method the view does not take answers 405 to everyone.
+
+Anonymous visitors are sent to sign in and write nothing. Outsiders (404) are
+``tests/test_isolation.py``'s matrix.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
+
+from sites.models import Site
+from sites.permissions import ROLE_CAPABILITIES, Role, guard_of, site_views
+from tests.factories import member
+from tests.test_isolation import SITE_URLS
+
+# What every POST carries: enough that a form which is shown again has something to
+# check, and that a refusal must be refusing real input.
+POSTED = {
+    "reason": "Refused requests must not record these reasons.",
+    "description": "A response nobody may add",
+    "question": "Fund it?",
+    "role": Role.TEAM_MANAGER,
+    "weekly_limit": "9999",
+    "effective_from": "2030-01-01",
+}
+# Pages whose GET, for the records in the fixture, rightly redirects an allowed member
+# (with a message) instead of showing the page.
+REDIRECTS_ON_GET = {
+    # The fixture's review belongs to a plan that is not under review yet.
+    "review_record",
+}
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_every_site_page_declares_its_rule():
+    undeclared = sorted(name for _, name, view in site_views() if not guard_of(view))
+    assert not undeclared, f"declare a rule with @require_rule on: {undeclared}"
+
+
+def _address(name, records):
+    build = SITE_URLS[name]
+    return reverse(
+        name, kwargs={"site_slug": "alpha", **(build(records) if build else {})}
+    )
+
+
+def _served(method, name):
+    """The answers that mean an allowed member was served, not refused."""
+    if method == "get":
+        return {200, 302} if name in REDIRECTS_ON_GET else {200}
+    # A POST is saved (302) or its form shown again (200); 404 when the record it
+    # acts on is gone or not the member's (an earlier role deleted the response;
+    # the notification is the officer's).
+    return {200, 302, 404}
+
+
+def _writes(queries):
+    """Statements that changed the database, other than the session's own row."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(WRITES)
+        and "django_session" not in q["sql"]
+    ]
+
+
+def _ask(client, method, address):
+    data = POSTED if method == "post" else None
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(address, data)
+    return response, _writes(queries)
+
+
+def test_the_write_detector_sees_a_write(site_a):
+    with CaptureQueriesContext(connection) as queries:
+        Site.objects.filter(pk=site_a.pk).update(name="Renamed")
+    assert _writes(queries)
+
+
+@pytest.mark.parametrize("name", sorted(SITE_URLS))
+def test_each_role_gets_what_the_pages_rule_says(client, site_a, records, name):
+    address = _address(name, records)
+    guard = guard_of(resolve(address).func)
+    assert guard is not None, f"{name} declares no rule"
+    # The fixture's officer holds just that role, and is the one the records'
+    # notification is for.
+    cast = {
+        role: records["officer"]
+        if role == Role.ASSESSING_OFFICER
+        else member(site_a, role)
+        for role in Role
+    }
+    problems, served, refused = [], 0, 0
+    # Every GET first, then every POST: a POST that works changes the records.
+    for method in ("get", "post"):
+        answers = {}
+        for role, user in cast.items():
+            client.force_login(user)
+            answers[role] = _ask(client, method, address)
+        allowed = {
+            role
+            for role in Role
+            if guard.allows(method.upper(), ROLE_CAPABILITIES[role])
+        }
+        taken = any(answers[role][0].status_code != 405 for role in allowed)
+        for role, (response, writes) in answers.items():
+            status, where = response.status_code, f"{role.label}, {method.upper()}"
+            if not taken:
+                if status != 405:
+                    problems.append(f"{where}: {status}, expected 405")
+            elif role in allowed:
+                expected = _served(method, name)
+                if status not in expected:
+                    problems.append(f"{where}: {status}, expected {sorted(expected)}")
+                if status == 302 and response["Location"].startswith(reverse("login")):
+                    problems.append(f"{where}: sent to sign in")
+                served += status in {200, 302}
+            else:
+                if status != 403 or "You can't do that here" not in response.text:
+                    problems.append(f"{where}: {status}, expected 403")
+                if writes:
+                    problems.append(f"{where}: refused, yet wrote {writes}")
+                refused += 1
+    assert not problems, f"{name} (rule: {guard}):\n" + "\n".join(problems)
+    assert served, f"no role can use {name}"
+    if guard.rule.name != "open_site":
+        # Every member holds open_site; every other rule refuses some role.
+        assert refused, f"no role is refused {name}"
+
+
+@pytest.mark.parametrize("name", sorted(SITE_URLS))
+def test_anonymous_visitors_are_sent_to_sign_in_and_change_nothing(
+    client, records, name
+):
+    address = _address(name, records)
+    for method in ("get", "post"):
+        response, writes = _ask(client, method, address)
+        assert response.status_code == 302, method
+        assert response["Location"].startswith(reverse("login")), method
+        assert not writes, method
