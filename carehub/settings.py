@@ -2,6 +2,7 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "sites",
     "assessments",
     "careplans",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "sites.middleware.SiteScopeMiddleware",
+    # Last, as django-axes asks: turns a lock-out into the sign-in page saying so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "carehub.urls"
@@ -129,6 +133,12 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Hashing dominates test time; the suite never stores a real password.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# django-axes checks for a lock before the password is even tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -234,5 +244,32 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
+# Sign-in throttling (django-axes, docs/security.md). Failed attempts are counted in the
+# database, so every app server sees the same count, per account AND address together:
+# one person typing a colleague's name wrongly does not lock out a whole office behind
+# one address, and guessing one account's password from one address stops after the
+# limit. The lock ends by itself after the cool-down, or an administrator lifts it.
+SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+# Attempts refused during a lock do not extend it, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sites.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "sites.accounts.client_ip.client_ip"
+# Sign-ins are already in the audit trail (AuditEvent); no second log.
+AXES_DISABLE_ACCESS_LOG = True
+
 # Where links in e-mails point (no trailing slash needed).
 CAREHUB_BASE_URL = os.environ.get("CAREHUB_BASE_URL", "http://127.0.0.1:8000")
+
+# How many of our own proxies (load balancer, nginx) stand in front of the app servers.
+# 0: the client address is REMOTE_ADDR and X-Forwarded-For is ignored. N: the client is
+# the N-th X-Forwarded-For entry from the right (sites/accounts/client_ip.py). The audit
+# trail and sign-in throttling both use that one helper.
+CAREHUB_TRUSTED_PROXY_COUNT = env_int("CAREHUB_TRUSTED_PROXY_COUNT", 0)
+if CAREHUB_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("CAREHUB_TRUSTED_PROXY_COUNT cannot be negative.")

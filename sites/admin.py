@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .accounts import admin_actions
 from .models import AuditEvent, Membership, Site, User
 
 
@@ -16,6 +17,7 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    actions = [admin_actions.unlock_sign_in]
 
 
 @admin.register(Site)

@@ -119,6 +119,18 @@ class AuditEvent(models.Model):
         PRINT = "print", "Printed a record"
         EXPORT = "export", "Exported records"
         TRANSITION = "transition", "Workflow step"
+        # The account around signing in (sites/accounts/, docs/security.md).
+        LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+        UNLOCKED = "unlocked", "Sign-in unlocked"
+        TWO_FACTOR_ENROLLED = "2fa_enrolled", "Set up two-factor sign-in"
+        TWO_FACTOR_VERIFIED = "2fa_verified", "Two-factor code accepted"
+        TWO_FACTOR_FAILED = "2fa_failed", "Two-factor code refused"
+        TWO_FACTOR_RESET = "2fa_reset", "Two-factor sign-in reset"
+        RECOVERY_CODES = "recovery_codes", "New recovery codes made"
+        PASSWORD_CHANGED = "password_changed", "Changed password"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        SESSIONS_ENDED = "sessions_ended", "Signed out elsewhere"
+        DEACTIVATED = "deactivated", "Account deactivated"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     site = models.ForeignKey(
