@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,7 +18,23 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
-    actions = [admin_actions.unlock_sign_in]
+    actions = [
+        admin_actions.unlock_sign_in,
+        admin_actions.email_reset_links,
+        admin_actions.deactivate_accounts,
+    ]
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST":
+            admin_actions.after_admin_password_change(
+                request, self.get_object(request, unquote(id)), response
+            )
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        admin_actions.after_user_saved(request, obj, form, change)
 
 
 @admin.register(Site)

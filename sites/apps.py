@@ -10,4 +10,7 @@ class SitesConfig(AppConfig):
         # Sign-in, failed sign-in and sign-out are recorded through Django's own auth
         # signals: they are raised by django.contrib.auth, not by another CareHub app.
         from . import audit  # noqa: F401
-        from .accounts import throttling  # noqa: F401  (django-axes' lock-out signal)
+        from .accounts import (  # noqa: F401  (sign-in and lock-out receivers)
+            sessions,
+            throttling,
+        )

@@ -55,7 +55,11 @@ def _on_sign_in(sender, request, user, **kwargs):
 @receiver(user_logged_out, dispatch_uid="carehub_audit_sign_out")
 def _on_sign_out(sender, request, user, **kwargs):
     if user is not None:
-        record_event(kind=AuditEvent.Kind.SIGN_OUT, user=user, request=request)
+        # Why, when it was not the person's own choice (e.g. the session's lifetime).
+        reason = getattr(request, "carehub_sign_out_reason", "")
+        record_event(
+            kind=AuditEvent.Kind.SIGN_OUT, user=user, request=request, action=reason
+        )
 
 
 @receiver(user_login_failed, dispatch_uid="carehub_audit_sign_in_failed")

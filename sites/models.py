@@ -85,6 +85,30 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.site}"
 
 
+class UserSession(models.Model):
+    """One browser signed in to an account: "where you are signed in", and signing the
+    others out. Deleted with its session (sign-out, expiry, clearsessions)."""
+
+    session = models.OneToOneField(
+        "sessions.Session", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    signed_in_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-last_seen_at"], name="usersession_user")
+        ]
+
+    def __str__(self):
+        return f"Signed in at {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
 class SiteScopedQuerySet(models.QuerySet):
     def for_site(self, site):
         return self.filter(site=site)
