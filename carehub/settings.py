@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    # Two-factor sign-in: TOTP apps and one-time recovery codes. Before "sites", whose
+    # admin module takes their device admins away (secrets are not for the admin).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sites",
     "assessments",
     "careplans",
@@ -78,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "sites.accounts.sessions.SessionActivityMiddleware",
     "sites.preserve.PreserveInputMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -86,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "sites.middleware.SiteScopeMiddleware",
+    # After the site's memberships are loaded: they say whether two-factor is needed.
+    "sites.accounts.two_factor.TwoFactorMiddleware",
     # Last, as django-axes asks: turns a lock-out into the sign-in page saying so.
     "axes.middleware.AxesMiddleware",
 ]
@@ -269,6 +277,9 @@ AXES_LOCKOUT_CALLABLE = "sites.accounts.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "sites.accounts.client_ip.client_ip"
 # Sign-ins are already in the audit trail (AuditEvent); no second log.
 AXES_DISABLE_ACCESS_LOG = True
+
+# Two-factor sign-in (sites/accounts/two_factor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = "CareHub"
 
 # Where links in e-mails point (no trailing slash needed).
 CAREHUB_BASE_URL = os.environ.get("CAREHUB_BASE_URL", "http://127.0.0.1:8000")

@@ -39,6 +39,15 @@ class Site(models.Model):
     )
     kind = models.CharField(max_length=40, choices=Kind.choices)
     is_active = models.BooleanField(default=True)
+    require_two_factor = models.BooleanField(
+        "Require two-factor sign-in",
+        default=False,
+        help_text=(
+            "Team managers, senior managers, panel members, panel chairs and site "
+            "coordinators at this site must sign in with a code from an app on their "
+            "phone as well as their password."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

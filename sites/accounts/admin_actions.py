@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from .passwords import password_reset, send_reset_link
 from .sessions import deactivate_account
 from .throttling import unlock_sign_in as _unlock
+from .two_factor import reset_two_factor as _reset_two_factor
 
 
 def _accounts(count):
@@ -19,6 +20,19 @@ def unlock_sign_in(modeladmin, request, queryset):
         _unlock(user, by=request.user, request=request)
     modeladmin.message_user(
         request, f"Sign-in unlocked for {_accounts(len(users))}.", messages.SUCCESS
+    )
+
+
+@admin.action(description="Reset two-factor sign-in (lost phone)")
+def reset_two_factor(modeladmin, request, queryset):
+    users = list(queryset)
+    for user in users:
+        _reset_two_factor(user, by=request.user, request=request)
+    modeladmin.message_user(
+        request,
+        f"Two-factor sign-in reset for {_accounts(len(users))}: they are signed out "
+        "and set up an app again at their next sign-in if a site requires it.",
+        messages.SUCCESS,
     )
 
 

@@ -29,6 +29,14 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("two-factor/", views.two_factor_home, name="two_factor_home"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path(
+        "two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/sign-out-others/", views.sign_out_others, name="sign_out_others"),
 ]

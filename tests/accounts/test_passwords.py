@@ -265,3 +265,16 @@ def test_an_administrator_can_e_mail_a_reset_link(
     assert [m.to for m in mail.outbox] == [["officer-a@example.org"]]
     link = _reset_link(mail.outbox[0])
     assert "Choose a new password" in Client().get(link, follow=True).content.decode()
+
+
+def test_the_account_pages_take_a_fixed_number_of_queries(
+    officer, django_assert_num_queries
+):
+    desk = _browser(officer.username)
+    # Session, user, whether a site requires two-factor sign-in, navigation.
+    for name in ["account_home", "password_change"]:
+        with django_assert_num_queries(4):
+            assert desk.get(reverse(name)).status_code == 200
+    # The reset pages for someone signed out: nothing but the page.
+    with django_assert_num_queries(0):
+        assert Client().get(reverse("password_reset")).status_code == 200

@@ -116,8 +116,9 @@ def test_a_busy_session_still_ends_after_its_maximum_length(officer, settings, s
 def test_where_you_are_signed_in_lists_each_browser(officer, django_assert_num_queries):
     phone = _browser(officer, address="203.0.113.5", agent=SAFARI_IPHONE)
     desk = _browser(officer)
-    # Session, user, the sessions listed, the user's sites (navigation).
-    with django_assert_num_queries(4):
+    # Session, user, whether a site requires two-factor sign-in, the sessions listed,
+    # the user's sites (navigation).
+    with django_assert_num_queries(5):
         response = desk.get(reverse("session_list"))
     assert response.status_code == 200
     entries = response.context["entries"]
