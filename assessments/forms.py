@@ -78,10 +78,23 @@ class PersonForm(LimitTextMixin, forms.ModelForm):
             "advocate_involved",
             "allocated_worker",
         ]
+        # autocomplete="off" throughout: the form is about someone else, so the
+        # browser's own tokens (bday, street-address, tel) would offer the officer's
+        # own details, and remembering what was typed would leave people's details in
+        # a shared computer's autofill (see docs/security.md).
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "nhs_number": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "address": forms.Textarea(attrs={"rows": 3}),
+            "given_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "family_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "preferred_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "date_of_birth": forms.DateInput(
+                attrs={"type": "date", "autocomplete": "off"}, format="%Y-%m-%d"
+            ),
+            "nhs_number": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off"}
+            ),
+            "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "off"}),
         }
         labels = {"allocated_worker": "Allocated worker"}
 
@@ -139,6 +152,8 @@ class PersonSearchForm(forms.Form):
         required=False,
         max_length=100,
         help_text="Name, NHS number or postcode.",
+        # Searches are names and NHS numbers: not for the browser to remember.
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
 

@@ -2,6 +2,7 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,12 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
+    # Two-factor sign-in: TOTP apps and one-time recovery codes. Before "sites", whose
+    # admin module takes their device admins away (secrets are not for the admin).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sites",
     "assessments",
     "careplans",
@@ -72,10 +79,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every page: no caching of personal data, powerful browser features off.
+    "sites.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sites.accounts.sessions.SessionActivityMiddleware",
     "sites.preserve.PreserveInputMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -83,6 +94,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "sites.middleware.SiteScopeMiddleware",
+    # After the site's memberships are loaded: they say whether two-factor is needed.
+    "sites.accounts.two_factor.TwoFactorMiddleware",
+    # Last, as django-axes asks: turns a lock-out into the sign-in page saying so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "carehub.urls"
@@ -127,20 +142,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A reset link works once, for an hour: long enough to read the e-mail, short enough
+# that an old message in a mailbox is no key.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 if TESTING:
     # Hashing dominates test time; the suite never stores a real password.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# django-axes checks for a lock before the password is even tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions live in the database (no local state on an app server) and end after a
-# period of inactivity: each request pushes the expiry forward.
+# period of inactivity, and in any case SESSION_MAX_HOURS after signing in. Requests
+# push the expiry forward, but the session row is written at most once a minute
+# (sites/accounts/sessions.py), not on every request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -185,13 +212,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# HTTPS-only settings, on whenever DEBUG is off. Kept as one dict so the header tests
+# can apply exactly what production runs with (tests/test_security_headers.py).
+PRODUCTION_SECURITY = {
+    "SECURE_SSL_REDIRECT": env_bool("SECURE_SSL_REDIRECT", True),
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    "SECURE_HSTS_SECONDS": env_int("SECURE_HSTS_SECONDS", 31_536_000),
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+    "SECURE_HSTS_PRELOAD": env_bool("SECURE_HSTS_PRELOAD", True),
+}
 if not DEBUG and not TESTING:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    globals().update(PRODUCTION_SECURITY)
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -235,5 +267,35 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
+# Sign-in throttling (django-axes, docs/security.md). Failed attempts are counted in the
+# database, so every app server sees the same count, per account AND address together:
+# one person typing a colleague's name wrongly does not lock out a whole office behind
+# one address, and guessing one account's password from one address stops after the
+# limit. The lock ends by itself after the cool-down, or an administrator lifts it.
+SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+# Attempts refused during a lock do not extend it, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sites.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "sites.accounts.client_ip.client_ip"
+# Sign-ins are already in the audit trail (AuditEvent); no second log.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Two-factor sign-in (sites/accounts/two_factor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = "CareHub"
+
 # Where links in e-mails point (no trailing slash needed).
 CAREHUB_BASE_URL = os.environ.get("CAREHUB_BASE_URL", "http://127.0.0.1:8000")
+
+# How many of our own proxies (load balancer, nginx) stand in front of the app servers.
+# 0: the client address is REMOTE_ADDR and X-Forwarded-For is ignored. N: the client is
+# the N-th X-Forwarded-For entry from the right (sites/accounts/client_ip.py). The audit
+# trail and sign-in throttling both use that one helper.
+CAREHUB_TRUSTED_PROXY_COUNT = env_int("CAREHUB_TRUSTED_PROXY_COUNT", 0)
+if CAREHUB_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("CAREHUB_TRUSTED_PROXY_COUNT cannot be negative.")

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sites import views as site_views
@@ -17,12 +16,7 @@ site_patterns = [
 
 urlpatterns = [
     path("", site_views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("sites.accounts.urls")),
     path("admin/", admin.site.urls),
     path("s/<slug:site_slug>/", include(site_patterns)),
 ]

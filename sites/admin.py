@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from .accounts import admin_actions
 from .models import AuditEvent, Membership, Site, User
 
 
@@ -16,12 +20,30 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    actions = [
+        admin_actions.unlock_sign_in,
+        admin_actions.reset_two_factor,
+        admin_actions.email_reset_links,
+        admin_actions.deactivate_accounts,
+    ]
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST":
+            admin_actions.after_admin_password_change(
+                request, self.get_object(request, unquote(id)), response
+            )
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        admin_actions.after_user_saved(request, obj, form, change)
 
 
 @admin.register(Site)
 class SiteAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug", "kind", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["name", "slug", "kind", "is_active", "require_two_factor"]
+    list_filter = ["kind", "is_active", "require_two_factor"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -51,3 +73,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Two-factor secrets are not for reading or editing in the admin: an administrator
+# resets a user's two-factor sign-in with the user action above instead (audited).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

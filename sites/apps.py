@@ -7,6 +7,9 @@ class SitesConfig(AppConfig):
     verbose_name = "Sites, people with access and audit"
 
     def ready(self):
-        # Sign-in, failed sign-in and sign-out are recorded through Django's own auth
-        # signals: they are raised by django.contrib.auth, not by another CareHub app.
-        from . import audit  # noqa: F401
+        # Sign-in, failed sign-in, sign-out and lock-outs are signalled by
+        # django.contrib.auth and django-axes, not by another CareHub app; these
+        # modules record them (audit), register the session, note whether a second
+        # factor is due, and drop text kept for someone else.
+        from . import audit, preserve  # noqa: F401
+        from .accounts import sessions, throttling, two_factor  # noqa: F401

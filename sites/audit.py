@@ -12,17 +12,8 @@ from django.contrib.auth.signals import (
 from django.dispatch import receiver
 from django_scopes import scopes_disabled
 
+from .accounts.client_ip import client_ip
 from .models import AuditEvent
-
-
-def _client_ip(request):
-    if request is None:
-        return None
-    # Behind a trusted proxy SECURE_PROXY_SSL_HEADER is set and REMOTE_ADDR is the
-    # proxy; the first X-Forwarded-For hop is then the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    address = forwarded.split(",")[0].strip() if forwarded else ""
-    return address or request.META.get("REMOTE_ADDR") or None
 
 
 def record_event(*, kind, user=None, site=None, obj=None, action="", request=None):
@@ -40,7 +31,7 @@ def record_event(*, kind, user=None, site=None, obj=None, action="", request=Non
         object_type=object_type,
         object_code=object_code,
         action=action[:200],
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
 
 
@@ -64,7 +55,11 @@ def _on_sign_in(sender, request, user, **kwargs):
 @receiver(user_logged_out, dispatch_uid="carehub_audit_sign_out")
 def _on_sign_out(sender, request, user, **kwargs):
     if user is not None:
-        record_event(kind=AuditEvent.Kind.SIGN_OUT, user=user, request=request)
+        # Why, when it was not the person's own choice (e.g. the session's lifetime).
+        reason = getattr(request, "carehub_sign_out_reason", "")
+        record_event(
+            kind=AuditEvent.Kind.SIGN_OUT, user=user, request=request, action=reason
+        )
 
 
 @receiver(user_login_failed, dispatch_uid="carehub_audit_sign_in_failed")

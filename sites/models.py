@@ -39,6 +39,15 @@ class Site(models.Model):
     )
     kind = models.CharField(max_length=40, choices=Kind.choices)
     is_active = models.BooleanField(default=True)
+    require_two_factor = models.BooleanField(
+        "Require two-factor sign-in",
+        default=False,
+        help_text=(
+            "Team managers, senior managers, panel members, panel chairs and site "
+            "coordinators at this site must sign in with a code from an app on their "
+            "phone as well as their password."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -85,6 +94,30 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.site}"
 
 
+class UserSession(models.Model):
+    """One browser signed in to an account: "where you are signed in", and signing the
+    others out. Deleted with its session (sign-out, expiry, clearsessions)."""
+
+    session = models.OneToOneField(
+        "sessions.Session", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    signed_in_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-last_seen_at"], name="usersession_user")
+        ]
+
+    def __str__(self):
+        return f"Signed in at {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
 class SiteScopedQuerySet(models.QuerySet):
     def for_site(self, site):
         return self.filter(site=site)
@@ -119,6 +152,18 @@ class AuditEvent(models.Model):
         PRINT = "print", "Printed a record"
         EXPORT = "export", "Exported records"
         TRANSITION = "transition", "Workflow step"
+        # The account around signing in (sites/accounts/, docs/security.md).
+        LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+        UNLOCKED = "unlocked", "Sign-in unlocked"
+        TWO_FACTOR_ENROLLED = "2fa_enrolled", "Set up two-factor sign-in"
+        TWO_FACTOR_VERIFIED = "2fa_verified", "Two-factor code accepted"
+        TWO_FACTOR_FAILED = "2fa_failed", "Two-factor code refused"
+        TWO_FACTOR_RESET = "2fa_reset", "Two-factor sign-in reset"
+        RECOVERY_CODES = "recovery_codes", "New recovery codes made"
+        PASSWORD_CHANGED = "password_changed", "Changed password"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        SESSIONS_ENDED = "sessions_ended", "Signed out elsewhere"
+        DEACTIVATED = "deactivated", "Account deactivated"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     site = models.ForeignKey(

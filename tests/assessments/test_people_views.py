@@ -323,14 +323,14 @@ def test_paging_links_keep_the_search(client, officer, site_a):
 
 # --- Query counts --------------------------------------------------------------------
 
-# Session, user and memberships; a count and a page of people (with their workers);
-# the session's new expiry (savepoint, update, release).
-LIST_QUERIES = 8
-SEARCH_QUERIES = 8
+# Session, user and memberships; a count and a page of people (with their workers).
+# (The session is not written: at most once a minute, see sites/accounts/sessions.py.)
+LIST_QUERIES = 5
+SEARCH_QUERIES = 5
 # Session, user, memberships; the person; their assessments, carers and cared-for (one
 # query each, with what they show); the audit event; the care plans panel; the start
-# form's choices; the session's new expiry (three).
-DETAIL_QUERIES = 13
+# form's choices.
+DETAIL_QUERIES = 10
 
 
 def _people(site, worker, count, **kwargs):

@@ -183,7 +183,7 @@ def test_the_dashboard_pdf_with_nothing_decided_yet(client, panel, chair):
     assert "no decisions yet" in pdf_text(response)
 
 
-PACK_QUERIES = 17
+PACK_QUERIES = 14
 
 
 @pytest.mark.parametrize("rows", [1, 5])
@@ -201,7 +201,7 @@ def test_the_pack_takes_a_fixed_number_of_queries(
     assert pdf_text(response).count("will the panel fund the club taxi?") == 2 * rows
 
 
-DECISION_PDF_QUERIES = 9
+DECISION_PDF_QUERIES = 6
 
 
 @pytest.mark.parametrize("rows", [1, 4])
@@ -224,7 +224,7 @@ def test_the_decision_record_takes_a_fixed_number_of_queries(
     assert all(user.get_full_name() in text for user in present)
 
 
-DASHBOARD_PDF_QUERIES = 9
+DASHBOARD_PDF_QUERIES = 6
 
 
 @pytest.mark.parametrize("rows", [1, 4])

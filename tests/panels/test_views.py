@@ -531,7 +531,7 @@ def many_decisions(site, panel, chair, officer, rows):
     return decisions
 
 
-PANEL_HOME_QUERIES = 12
+PANEL_HOME_QUERIES = 9
 
 
 @pytest.mark.parametrize("rows", [1, 4])
@@ -561,7 +561,7 @@ def test_the_panel_dashboard_takes_a_fixed_number_of_queries(
     assert len(response.context["dashboard"]["waiting"]) == 2 * rows
 
 
-MEETING_QUERIES = 17
+MEETING_QUERIES = 14
 
 
 @pytest.mark.parametrize("rows", [1, 4])
@@ -592,7 +592,7 @@ def test_the_agenda_takes_a_fixed_number_of_queries(
     assert page_text(response).count("Moved from the meeting of") == rows
 
 
-MEETING_MANAGER_QUERIES = 22
+MEETING_MANAGER_QUERIES = 19
 
 
 @pytest.mark.parametrize("rows", [1, 4])
@@ -616,7 +616,7 @@ def test_the_agenda_for_the_chair_takes_a_fixed_number_of_queries(
     assert "open_form" in response.context
 
 
-DECISION_QUERIES = 9
+DECISION_QUERIES = 6
 
 
 @pytest.mark.parametrize("rows", [1, 4])
