@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django_scopes import ScopedManager
+from django_scopes.manager import DisabledQuerySet
+from simple_history.manager import HistoricalQuerySet, HistoryManager
 from simple_history.models import HistoricalRecords
 
 from .permissions import Role
@@ -90,19 +92,85 @@ class SiteScopedQuerySet(models.QuerySet):
         return self.filter(site=site)
 
 
+def site_scoped_manager(queryset_class):
+    """django-scopes' manager on ``site`` over ``queryset_class``.
+
+    Outside a scope django-scopes answers with a queryset that raises ``ScopeError``
+    on any read; here that queryset is also a ``queryset_class``, so the class's own
+    methods (``for_site``, history's ``as_of``...) raise too.
+    """
+    disabled = type(
+        f"Disabled{queryset_class.__name__}", (DisabledQuerySet, queryset_class), {}
+    )
+    base = type(
+        ScopedManager(models.Manager.from_queryset(queryset_class), site="site")
+    )
+
+    class Manager(base):
+        def get_queryset(self):
+            queryset = super().get_queryset()
+            if isinstance(queryset, DisabledQuerySet):
+                return disabled(
+                    self.model, using=self._db, missing_scopes=queryset.missing_scopes
+                )
+            return queryset
+
+    return Manager()
+
+
 def scoped_manager(queryset_class=SiteScopedQuerySet):
-    """A django-scopes manager that raises unless a site scope is active."""
-    return ScopedManager(models.Manager.from_queryset(queryset_class), site="site")
+    """The manager of a tenant model: raises unless a site scope is active."""
+    return site_scoped_manager(queryset_class)
+
+
+# --- history, scoped like its model ---------------------------------------------------
+
+
+class SiteHistoryModel(models.Model):
+    """Abstract base of each ``Historical<Model>`` of a tenant model."""
+
+    objects = site_scoped_manager(HistoricalQuerySet)
+
+    class Meta:
+        abstract = True
+
+
+class SiteHistoryManager(HistoryManager):
+    """``Model.history`` and ``instance.history``: read through the history table's
+    scoped manager, so they see the current site's rows or raise, like the model."""
+
+    def get_super_queryset(self):
+        return self.model._default_manager.db_manager(self._db).get_queryset()
+
+
+class SiteHistoricalRecords(HistoricalRecords):
+    """Change history for every ``SiteScoped`` model, declared once on the base.
+
+    A model that must not keep history says so in its own body with
+    ``history = None`` (and a comment saying why).
+    """
+
+    def finalize(self, sender, **kwargs):
+        if sender.__dict__.get(self.manager_name, ...) is None:
+            return
+        super().finalize(sender, **kwargs)
+
+
+# --- the base of every tenant row -----------------------------------------------------
 
 
 class SiteScoped(models.Model):
-    """Base for every tenant row: a direct site key and a manager that needs a scope."""
+    """Base for every tenant row: a direct site key, a manager that needs a scope,
+    and change history scoped the same way."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = scoped_manager()
+    history = SiteHistoricalRecords(
+        inherit=True, bases=[SiteHistoryModel], history_manager=SiteHistoryManager
+    )
 
     class Meta:
         abstract = True
@@ -180,6 +248,8 @@ class Notification(SiteScoped):
     subject = models.CharField(max_length=120, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # No change history: a message whose only changes are "read" and "e-mailed".
+    history = None
 
     objects = scoped_manager(NotificationQuerySet)
 
