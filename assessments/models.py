@@ -6,7 +6,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
-from simple_history.models import HistoricalRecords
 
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
 
@@ -33,7 +32,6 @@ class StandardService(SiteScoped):
         help_text="Typical cost per week in pounds.",
     )
     is_active = models.BooleanField(default=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -119,7 +117,6 @@ class Person(SiteScoped):
         related_name="+",
     )
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
 
     objects = scoped_manager(PersonQuerySet)
 
@@ -194,7 +191,6 @@ class CarerLink(SiteScoped):
         "Able to continue caring", max_length=10, choices=Willingness.choices
     )
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -336,7 +332,6 @@ class Assessment(SiteScoped):
     # Optimistic locking per section: {section key: version}. Two officers may work on
     # different sections of one draft; the same section refuses a stale save.
     section_versions = models.JSONField(default=dict, blank=True)
-    history = HistoricalRecords()
 
     objects = scoped_manager(AssessmentQuerySet)
 
@@ -385,7 +380,6 @@ class OutcomeRating(SiteScoped):
     unable = models.BooleanField("Unable to achieve", default=False)
     reasons = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
@@ -420,7 +414,6 @@ class WellbeingImpact(SiteScoped):
         default=WellbeingImpactLevel.NONE,
     )
     notes = models.TextField(blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
@@ -452,7 +445,6 @@ class Need(SiteScoped):
         verbose_name="What would usually be offered",
     )
     position = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -506,7 +498,6 @@ class DesiredOutcome(SiteScoped):
         validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
     position = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["priority", "position", "id"]
@@ -526,7 +517,6 @@ class Addendum(SiteScoped):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at", "id"]

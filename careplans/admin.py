@@ -1,16 +1,22 @@
+"""Reference data only: review policies and (read-only) delegated limits.
+
+Plans, responses and reviews are casework: not in the admin (see sites/admin.py).
+"""
+
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from sites.admin import CareHubAdmin
 
 from .models import DelegatedLimit, ReviewPolicy
 
 
 @admin.register(ReviewPolicy)
-class ReviewPolicyAdmin(SimpleHistoryAdmin):
+class ReviewPolicyAdmin(CareHubAdmin):
     list_display = ["site", "first_review_weeks", "later_review_months"]
 
 
 @admin.register(DelegatedLimit)
-class DelegatedLimitAdmin(SimpleHistoryAdmin):
+class DelegatedLimitAdmin(CareHubAdmin):
     """Read-only here: limits are set on the site's Delegated limits page, which ends
     the previous limit and records who set the new one."""
 

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from assessments.models import Assessment, DesiredOutcome, Person, StandardService
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
@@ -29,7 +28,6 @@ class ReviewPolicy(SiteScoped):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="Months between later reviews (at least yearly).",
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "review policies"
@@ -60,7 +58,6 @@ class DelegatedLimit(SiteScoped):
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
     notes = models.CharField(max_length=200, blank=True)
-    history = HistoricalRecords()
 
     objects = scoped_manager(DelegatedLimitQuerySet)
 
@@ -198,7 +195,6 @@ class CarePlan(SiteScoped):
     closed_reason = models.TextField(blank=True)
 
     edit_version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
 
     objects = scoped_manager(CarePlanQuerySet)
 
@@ -299,7 +295,6 @@ class Response(SiteScoped):
     outcomes = models.ManyToManyField(
         DesiredOutcome, through="ResponseOutcome", related_name="responses"
     )
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -365,6 +360,9 @@ class ResponseOutcome(SiteScoped):
     desired_outcome = models.ForeignKey(
         DesiredOutcome, on_delete=models.PROTECT, related_name="+"
     )
+    # No change history: a link row, written in bulk by ``Response.outcomes.set()``
+    # (which saves no history) and replaced whole on each change.
+    history = None
 
     class Meta:
         constraints = [
@@ -394,6 +392,8 @@ class PlanDecision(SiteScoped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(blank=True)
+    # No change history: append-only, each row is itself the record of a step.
+    history = None
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -447,7 +447,6 @@ class Review(SiteScoped):
         related_name="+",
     )
     completed_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
 
     objects = scoped_manager(ReviewQuerySet)
 
@@ -475,7 +474,6 @@ class OutcomeReview(SiteScoped):
     )
     rating = models.CharField(max_length=10, choices=Rating.choices)
     person_view = models.TextField("In their words", blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]

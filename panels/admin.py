@@ -1,5 +1,12 @@
+"""Panel set-up only: panels, their chair, quorum and members.
+
+Meetings, agenda items and decisions are casework: not in the admin (see
+sites/admin.py).
+"""
+
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from sites.admin import CareHubAdmin
 
 from .models import Panel, PanelMember
 
@@ -11,7 +18,7 @@ class PanelMemberInline(admin.TabularInline):
 
 
 @admin.register(Panel)
-class PanelAdmin(SimpleHistoryAdmin):
+class PanelAdmin(CareHubAdmin):
     """Panels, their chair, quorum and members are set up by the IT team."""
 
     list_display = ["name", "site", "chair", "quorum", "is_active"]

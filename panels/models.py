@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from careplans.models import CarePlan
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
@@ -23,7 +22,6 @@ class Panel(SiteScoped):
     )
     terms_of_reference = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -48,7 +46,6 @@ class PanelMember(SiteScoped):
         blank=True,
         help_text="E.g. finance, commissioning, health.",
     )
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -87,7 +84,6 @@ class PanelMeeting(SiteScoped):
     )
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
 
     objects = scoped_manager(MeetingQuerySet)
 
@@ -116,7 +112,6 @@ class Attendance(SiteScoped):
     )
     role = models.CharField(max_length=12, choices=Role.choices)
     present = models.BooleanField(default=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role", "id"]
@@ -167,7 +162,6 @@ class PanelItem(SiteScoped):
     moved_from = models.ForeignKey(
         PanelMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords()
 
     objects = scoped_manager(ItemQuerySet)
 
@@ -233,7 +227,6 @@ class Decision(SiteScoped):
         help_text="Days from 'needs panel' to this decision."
     )
     person_told_on = models.DateField("Date the person was told", null=True, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -263,6 +256,8 @@ class DecisionPresence(SiteScoped):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # No change history: written once, in bulk, with the decision it belongs to.
+    history = None
 
     class Meta:
         constraints = [

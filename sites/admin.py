@@ -1,12 +1,60 @@
+"""The admin administers sites, accounts, memberships and reference data, never casework.
+
+Casework (people, carer links, assessments and their parts, plans, responses, reviews,
+panel meetings, items and decisions, notifications) and its change history are not
+registered anywhere in the admin, so none of it is reachable there (404). The admin
+runs with scopes disabled (``sites.middleware``), so that list is the whole guard:
+see docs/architecture.md, "The admin and scoping".
+"""
+
+from collections import Counter
+
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import router
+from django.utils.text import capfirst
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from .accounts import admin_actions
-from .models import AuditEvent, Membership, Site, User
+from .models import AuditEvent, Membership, Site, SiteScoped, User
+
+
+class CareHubAdmin(SimpleHistoryAdmin):
+    """Base of every CareHub model admin.
+
+    Django's delete page lists every record that would be deleted with, or that
+    protects, the one being deleted, by its name: for a site or an account that would
+    print people's names. Here casework (a site-scoped record the admin does not
+    manage) is counted, never named, and always blocks the deletion: sites and
+    accounts that have casework are deactivated, not deleted.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        casework = Counter()
+        for model, rows in collector.model_objs.items():
+            if self._is_casework(model):
+                casework[model] += len(rows)
+        for row in collector.protected:
+            if self._is_casework(type(row)):
+                casework[type(row)] += 1
+        if not casework:
+            return super().get_deleted_objects(objs, request)
+        protected = [
+            f"{capfirst(model._meta.verbose_name_plural)}: {count} "
+            "(casework is not shown or changed here)"
+            for model, count in sorted(
+                casework.items(), key=lambda item: item[0]._meta.label
+            )
+        ]
+        return [], {}, set(), protected
+
+    def _is_casework(self, model):
+        return issubclass(model, SiteScoped) and model not in self.admin_site._registry
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,7 +65,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(CareHubAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     actions = [
@@ -41,7 +89,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(SimpleHistoryAdmin):
+class SiteAdmin(CareHubAdmin):
     list_display = ["name", "slug", "kind", "is_active", "require_two_factor"]
     list_filter = ["kind", "is_active", "require_two_factor"]
     search_fields = ["name", "slug"]
@@ -49,7 +97,7 @@ class SiteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(CareHubAdmin):
     list_display = ["user", "site", "role", "is_active"]
     list_filter = ["site", "role", "is_active"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -58,7 +106,10 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is never edited or deleted through the admin."""
+    """Read-only: the audit trail is never edited or deleted through the admin.
+
+    Events name a record by its model and public id, never by a person's name.
+    """
 
     list_display = ["created_at", "kind", "user", "site", "object_type", "action"]
     list_filter = ["kind", "site"]

@@ -1,9 +1,15 @@
 import uuid
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
+from django.utils.text import capfirst
 from django_scopes import ScopedManager
+from django_scopes.manager import DisabledQuerySet
+from simple_history.manager import HistoricalQuerySet, HistoryManager
 from simple_history.models import HistoricalRecords
 
 from .permissions import Role
@@ -122,23 +128,221 @@ class SiteScopedQuerySet(models.QuerySet):
     def for_site(self, site):
         return self.filter(site=site)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create never calls save(), so rows written in bulk (and the rows a
+        # many-to-many ``set()``/``add()`` writes to its through model) are checked
+        # here, in one query for the batch at most.
+        objs = list(objs)
+        check_site_links(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        for row in objs:
+            row.remember_site_links()
+        return created
+
+
+def site_scoped_manager(queryset_class):
+    """django-scopes' manager on ``site`` over ``queryset_class``.
+
+    Outside a scope django-scopes answers with a queryset that raises ``ScopeError``
+    on any read; here that queryset is also a ``queryset_class``, so the class's own
+    methods (``for_site``, history's ``as_of``...) raise too, and ``bulk_create``
+    keeps its checks.
+    """
+    disabled = type(
+        f"Disabled{queryset_class.__name__}", (DisabledQuerySet, queryset_class), {}
+    )
+    base = type(
+        ScopedManager(models.Manager.from_queryset(queryset_class), site="site")
+    )
+
+    class Manager(base):
+        def get_queryset(self):
+            queryset = super().get_queryset()
+            if isinstance(queryset, DisabledQuerySet):
+                return disabled(
+                    self.model, using=self._db, missing_scopes=queryset.missing_scopes
+                )
+            return queryset
+
+    return Manager()
+
 
 def scoped_manager(queryset_class=SiteScopedQuerySet):
-    """A django-scopes manager that raises unless a site scope is active."""
-    return ScopedManager(models.Manager.from_queryset(queryset_class), site="site")
+    """The manager of a tenant model: raises unless a site scope is active."""
+    return site_scoped_manager(queryset_class)
+
+
+# --- history, scoped like its model ---------------------------------------------------
+
+
+class SiteHistoryModel(models.Model):
+    """Abstract base of each ``Historical<Model>`` of a tenant model."""
+
+    objects = site_scoped_manager(HistoricalQuerySet)
+
+    class Meta:
+        abstract = True
+
+
+class SiteHistoryManager(HistoryManager):
+    """``Model.history`` and ``instance.history``: read through the history table's
+    scoped manager, so they see the current site's rows or raise, like the model."""
+
+    def get_super_queryset(self):
+        return self.model._default_manager.db_manager(self._db).get_queryset()
+
+
+class SiteHistoricalRecords(HistoricalRecords):
+    """Change history for every ``SiteScoped`` model, declared once on the base.
+
+    A model that must not keep history says so in its own body with
+    ``history = None`` (and a comment saying why).
+    """
+
+    def finalize(self, sender, **kwargs):
+        if sender.__dict__.get(self.manager_name, ...) is None:
+            return
+        super().finalize(sender, **kwargs)
+
+
+# --- the base of every tenant row -----------------------------------------------------
 
 
 class SiteScoped(models.Model):
-    """Base for every tenant row: a direct site key and a manager that needs a scope."""
+    """Base for every tenant row: a direct site key, a manager that needs a scope,
+    change history scoped the same way, and links only to rows of the same site."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = scoped_manager()
+    history = SiteHistoricalRecords(
+        inherit=True, bases=[SiteHistoryModel], history_manager=SiteHistoryManager
+    )
 
     class Meta:
         abstract = True
+
+    def save(self, **kwargs):
+        check_site_links([self], update_fields=kwargs.get("update_fields"))
+        super().save(**kwargs)
+        self.remember_site_links()
+
+    @classmethod
+    def from_db(cls, *args, **kwargs):
+        row = super().from_db(*args, **kwargs)
+        row.remember_site_links()
+        return row
+
+    def remember_site_links(self):
+        """Note the keys as stored, so a later save checks only the ones it changes."""
+        self._stored_site_links = {
+            name: self.__dict__.get(name, _UNKNOWN)
+            for name in ("site_id", *(f.attname for f in site_links(type(self))))
+        }
+
+    def clean(self):
+        super().clean()
+        # Forms (the admin's included) show the message; no query is made here, as
+        # save() checks any key whose record is not loaded.
+        check_site_links([self], fetch=False)
+
+
+_UNKNOWN = object()
+
+
+@cache
+def site_links(model):
+    """The foreign keys from a site-scoped model to other site-scoped rows."""
+    return tuple(
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one or field.one_to_one
+        if field.name != "site" and issubclass(field.related_model, SiteScoped)
+    )
+
+
+def _links_written(row, update_fields):
+    """(field, key) for each of the row's site-scoped keys that this save writes."""
+    stored = getattr(row, "_stored_site_links", {})
+    site_unchanged = stored.get("site_id", _UNKNOWN) == row.site_id
+    names = set(update_fields) if update_fields is not None else None
+    for field in site_links(type(row)):
+        if (
+            names is not None
+            and "site" not in names
+            and not {field.name, field.attname} & names
+        ):
+            continue
+        if field.attname not in row.__dict__:
+            continue  # deferred: not loaded, so not being changed
+        value = row.__dict__[field.attname]
+        if site_unchanged and stored.get(field.attname, _UNKNOWN) == value:
+            continue  # as stored: checked when it was written
+        yield field, value
+
+
+def check_site_links(rows, *, update_fields=None, fetch=True):
+    """Refuse any key from a site-scoped row to a row of another site.
+
+    The one check behind ``SiteScoped.save()``, ``clean()`` and ``bulk_create``:
+    a loaded related record (even one not saved yet) is compared in memory; the site
+    of each one that is not loaded is read in one query for all the rows (skipped
+    when ``fetch`` is false). Keys as they were stored are not checked again.
+    """
+    mismatched = []
+    wanted = []
+    for row in rows:
+        if row.site_id is None:
+            continue  # not placed at a site yet: nothing to compare
+        for field, value in _links_written(row, update_fields):
+            if field.is_cached(row):
+                related = field.get_cached_value(row)
+                if related is not None and related.site_id not in {None, row.site_id}:
+                    mismatched.append(field)
+            elif value is not None and fetch:
+                wanted.append((row, field, value))
+    if wanted:
+        sites = _site_ids({(f.related_model, value) for _, f, value in wanted})
+        mismatched += [
+            field
+            for row, field, value in wanted
+            if sites.get((field.related_model, value), row.site_id) != row.site_id
+        ]
+    if mismatched:
+        raise ValidationError(
+            [
+                ValidationError(
+                    "%(label)s: that record belongs to another site, so it cannot be "
+                    "used here.",
+                    code="other_site",
+                    params={"label": capfirst(field.verbose_name)},
+                )
+                for field in dict.fromkeys(mismatched)
+            ]
+        )
+
+
+def _site_ids(keys):
+    """{(model, primary key): site id} for the given rows, in one query."""
+    by_model = {}
+    for model, pk in keys:
+        by_model.setdefault(model, set()).add(pk)
+    models_in_order = list(by_model)
+    queries = [
+        model._base_manager.filter(pk__in=by_model[model])
+        .order_by()
+        .annotate(model_index=Value(index))
+        .values_list("model_index", "pk", "site_id")
+        for index, model in enumerate(models_in_order)
+    ]
+    query = queries[0]
+    if len(queries) > 1:
+        # Ordered by a column of the result: a union cannot take the first model's
+        # default ordering.
+        query = query.union(*queries[1:], all=True).order_by("model_index")
+    return {(models_in_order[index], pk): site_id for index, pk, site_id in query}
 
 
 class AuditEvent(models.Model):
@@ -225,6 +429,8 @@ class Notification(SiteScoped):
     subject = models.CharField(max_length=120, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # No change history: a message whose only changes are "read" and "e-mailed".
+    history = None
 
     objects = scoped_manager(NotificationQuerySet)
 
