@@ -80,6 +80,11 @@ ALLOWED = {
     "careplans.ReviewPolicy",
     "careplans.DelegatedLimit",
     "panels.Panel",
+    # django-axes: sign-in attempts and lock-outs of staff accounts (user names and
+    # addresses, no casework), which administrators read and clear.
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
 }
 
 PROJECT_APPS = {"sites", "assessments", "careplans", "panels"}
@@ -219,6 +224,15 @@ def test_each_allowed_record_opens_for_change_and_history(
             role="team_manager",
             weekly_limit=100,
             effective_from="2025-01-01",
+        ),
+        "axes.AccessAttempt": lambda: model.objects.create(
+            username="someone", ip_address="192.0.2.1", failures_since_start=1
+        ),
+        "axes.AccessLog": lambda: model.objects.create(
+            username="someone", ip_address="192.0.2.1"
+        ),
+        "axes.AccessFailureLog": lambda: model.objects.create(
+            username="someone", ip_address="192.0.2.1"
         ),
     }
     with scopes_disabled():
