@@ -6,6 +6,7 @@ Views, the panels app, seeding and tests all call these functions.
 from datetime import timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -574,7 +575,8 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
     _schedule_review(
         locked,
         kind=Review.Kind.ANNUAL,
-        due=timezone.localdate() + timedelta(days=round(months * 365 / 12)),
+        # Calendar months: 31 January + 1 month is 28 (or 29) February.
+        due=timezone.localdate() + relativedelta(months=months),
     )
     _audit(locked, by, f"Review recorded: {review.get_result_display().lower()}")
     revision = None

@@ -1,9 +1,9 @@
 """Reads for panel pages, packs and the dashboard."""
 
 from collections import Counter
-from datetime import timedelta
 from statistics import median
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from sites.shortcuts import get_for_site
 from . import charts
 from .models import Attendance, Decision, PanelItem, PanelMeeting
 
-DASHBOARD_WINDOW = timedelta(days=365)
+DASHBOARD_WINDOW = relativedelta(months=12)  # "the last 12 months", by the calendar
 
 
 def waiting_plans(site):

@@ -1,8 +1,9 @@
 """Where a plan goes, by rule: a manager's sign-off within a dated delegated limit,
 otherwise the panel. And how those limits are set: dated, never edited, with history."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +15,13 @@ from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.plan_factories import add_response, draft_plan, limits
 
-pytestmark = pytest.mark.usefixtures("unscoped")
+# Dated limits are compared with "today": a fixed day, so no run depends on the clock.
+pytestmark = [
+    pytest.mark.usefixtures("unscoped"),
+    pytest.mark.time_machine(
+        datetime(2027, 2, 28, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    ),
+]
 
 TEAM = Role.TEAM_MANAGER
 SENIOR = Role.SENIOR_MANAGER

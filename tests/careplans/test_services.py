@@ -1,9 +1,10 @@
 """Care-plan services: every transition allowed and refused, who did it and when, the
 audit trail, versions and reviews."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -961,6 +962,10 @@ def test_a_rating_must_be_fully_partially_or_not_met(approved, officer):
     assert not OutcomeReview.objects.filter(review=review).exists()
 
 
+# A year on from 10 March 2027 crosses 29 February 2028: 366 days, one calendar year.
+@pytest.mark.time_machine(
+    datetime(2027, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+)
 def test_a_completed_review_records_each_outcome_and_schedules_the_next(
     approved, officer
 ):
@@ -992,7 +997,7 @@ def test_a_completed_review_records_each_outcome_and_schedules_the_next(
     assert reload(approved).status == S.APPROVED
     following = approved.reviews.get(status=Review.Status.SCHEDULED)
     assert following.kind == Review.Kind.ANNUAL
-    assert following.due_date == timezone.localdate() + timedelta(days=365)
+    assert following.due_date == date(2028, 3, 10)
     assert transitions(approved)[-1].action == "Review recorded: no change to the plan"
 
 
