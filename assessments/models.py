@@ -9,6 +9,7 @@ from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.money import format_gbp
 
 from .domains import (
     OUTCOME_LABELS,
@@ -48,7 +49,7 @@ class StandardService(SiteScoped):
         ]
 
     def __str__(self):
-        return f"{self.name} (about £{self.typical_weekly_cost} a week)"
+        return f"{self.name} (about {format_gbp(self.typical_weekly_cost)} a week)"
 
 
 class PersonQuerySet(SiteScopedQuerySet):

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from assessments.models import Assessment, DesiredOutcome, Person, StandardService
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.money import format_gbp
 from sites.permissions import Role
 
 from .money import ZERO, annual, pounds
@@ -82,7 +83,9 @@ class DelegatedLimit(SiteScoped):
         ]
 
     def __str__(self):
-        return f"{self.get_role_display()}: up to £{self.weekly_limit} a week"
+        return (
+            f"{self.get_role_display()}: up to {format_gbp(self.weekly_limit)} a week"
+        )
 
 
 class CarePlanQuerySet(SiteScopedQuerySet):

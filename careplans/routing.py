@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from sites.models import Membership
+from sites.money import format_gbp
 
 from .models import CarePlan, DelegatedLimit, plan_costs
 
@@ -56,8 +57,9 @@ def route_for(plan, responses, *, day=None):
         if limits:
             highest = max(limits.values(), key=lambda limit: limit.weekly_limit)
             reasons.append(
-                f"Its weekly cost, £{weekly}, is over every delegated limit (the highest "
-                f"is £{highest.weekly_limit} for a {highest.get_role_display().lower()})."
+                f"Its weekly cost, {format_gbp(weekly)}, is over every delegated limit "
+                f"(the highest is {format_gbp(highest.weekly_limit)} for a "
+                f"{highest.get_role_display().lower()})."
             )
         else:
             reasons.append("No delegated limit is set for this site.")
@@ -65,8 +67,9 @@ def route_for(plan, responses, *, day=None):
         return Routing(CarePlan.Route.PANEL, reasons, [])
     first = limits[approvers[0]]
     reasons.append(
-        f"All responses are standard services and the weekly cost, £{weekly}, is within "
-        f"the {first.get_role_display().lower()}'s delegated limit of £{first.weekly_limit}."
+        "All responses are standard services and the weekly cost, "
+        f"{format_gbp(weekly)}, is within the {first.get_role_display().lower()}'s "
+        f"delegated limit of {format_gbp(first.weekly_limit)}."
     )
     return Routing(CarePlan.Route.SIGN_OFF, reasons, approvers)
 
@@ -84,5 +87,8 @@ def may_sign_off(plan, user, *, weekly, day=None):
     limits = limits_in_force(plan.site, day)
     covering = [r for r in roles if r in limits and limits[r].weekly_limit >= weekly]
     if not covering:
-        return False, f"The weekly cost, £{weekly}, is over your delegated limit."
+        return (
+            False,
+            f"The weekly cost, {format_gbp(weekly)}, is over your delegated limit.",
+        )
     return True, ""

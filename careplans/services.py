@@ -14,6 +14,7 @@ from django.utils import timezone
 from assessments.models import Assessment, DesiredOutcome
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
+from sites.money import format_gbp
 from sites.notify import notify
 from sites.permissions import Role
 
@@ -618,6 +619,7 @@ def set_delegated_limit(*, site, role, weekly_limit, effective_from, by, notes="
         user=by,
         site=site,
         obj=limit,
-        action=f"Delegated limit set: {limit.get_role_display()} £{weekly_limit}",
+        action=f"Delegated limit set: {limit.get_role_display()} "
+        f"{format_gbp(limit.weekly_limit)}",
     )
     return limit

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from careplans import selectors as plan_selectors
 from careplans.models import CarePlan, Response
+from sites.money import format_gbp
 from sites.shortcuts import get_for_site
 
 from . import charts
@@ -116,7 +117,6 @@ def dashboard(site, *, now=None):
     approved = [d for d in decisions if d.is_approval]
     authorised = sum((d.authorised_weekly for d in approved), 0)
     standard = sum((d.standard_weekly for d in approved), 0)
-    money = lambda v: f"£{v:,.2f}"  # noqa: E731
     return {
         "waiting": waiting,
         "decision_count": len(decisions),
@@ -138,7 +138,7 @@ def dashboard(site, *, now=None):
                     ("Standard services replaced", standard),
                 ],
                 title="Weekly spend authorised against the standard-service cost",
-                fmt=money,
+                fmt=format_gbp,
             ),
         },
     }
