@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
 from sites.money import format_gbp
+from sites.text import shorten
 
 from .domains import (
     OUTCOME_LABELS,
@@ -459,7 +460,7 @@ class Need(SiteScoped):
         ordering = ["position", "id"]
 
     def __str__(self):
-        return self.description[:60]
+        return shorten(self.description, 60)
 
     @property
     def domain_labels(self):
@@ -513,7 +514,7 @@ class DesiredOutcome(SiteScoped):
         ordering = ["priority", "position", "id"]
 
     def __str__(self):
-        return self.in_own_words[:60]
+        return shorten(self.in_own_words, 60)
 
 
 class Addendum(SiteScoped):

@@ -11,6 +11,7 @@ from assessments.models import Assessment, DesiredOutcome, Person, StandardServi
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
 from sites.money import format_gbp
 from sites.permissions import Role
+from sites.text import shorten
 
 from .money import ZERO, annual, pounds
 
@@ -326,7 +327,7 @@ class Response(SiteScoped):
         ]
 
     def __str__(self):
-        return self.description[:60]
+        return shorten(self.description, 60)
 
     @property
     def weekly_cost(self) -> Decimal:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sites.models import Membership
 from sites.money import format_gbp
+from sites.text import shorten
 
 from .models import CarePlan, DelegatedLimit, plan_costs
 
@@ -44,7 +45,7 @@ def route_for(plan, responses, *, day=None):
     non_standard = [r for r in responses if not r.is_standard and r.is_funded]
     for response in non_standard:
         reasons.append(
-            f"“{response.description[:80]}” is not a standard service "
+            f"“{shorten(response.description, 80)}” is not a standard service "
             f"({response.get_kind_display().lower()})."
         )
     limits = limits_in_force(plan.site, day)

@@ -17,6 +17,7 @@ from sites.models import AuditEvent, Notification
 from sites.money import format_gbp
 from sites.notify import notify
 from sites.permissions import Role
+from sites.text import shorten
 
 from .models import (
     CarePlan,
@@ -238,7 +239,7 @@ def submission_problems(plan, responses):
     for response in responses:
         if response.pk not in ids:
             problems.append(
-                f"“{response.description[:60]}” does not serve an outcome yet."
+                f"“{shorten(response.description, 60)}” does not serve an outcome yet."
             )
     return problems
 

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from careplans.models import CarePlan
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.text import shorten
 
 
 class Panel(SiteScoped):
@@ -175,7 +176,7 @@ class PanelItem(SiteScoped):
         ordering = ["position", "id"]
 
     def __str__(self):
-        return self.question[:60]
+        return shorten(self.question, 60)
 
 
 class Decision(SiteScoped):

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django_scopes import scopes_disabled
 
 from .models import AuditEvent
+from .text import shorten
 
 
 def _client_ip(request):
@@ -39,7 +40,7 @@ def record_event(*, kind, user=None, site=None, obj=None, action="", request=Non
         site=site,
         object_type=object_type,
         object_code=object_code,
-        action=action[:200],
+        action=shorten(action, 200),
         ip_address=_client_ip(request),
     )
 
