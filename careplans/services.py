@@ -14,7 +14,7 @@ from django.utils import timezone
 from assessments.models import Assessment, DesiredOutcome
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
-from sites.money import format_gbp
+from sites.money import as_data
 from sites.notify import notify
 from sites.permissions import Role
 from sites.text import shorten
@@ -30,7 +30,7 @@ from .models import (
     ReviewPolicy,
     plan_costs,
 )
-from .routing import may_sign_off, route_for
+from .routing import may_sign_off, route_for, unchanged_reason
 from .versions import same_cost_and_kinds
 
 S = CarePlan.Status
@@ -263,10 +263,7 @@ def submit_plan(plan, *, by):
         before = list(previous.responses.all())
         if same_cost_and_kinds(before, responses):
             locked.route = CarePlan.Route.UNCHANGED
-            locked.routing_reasons = [
-                "The weekly cost and the kinds of response are the same as in the "
-                f"approved version {previous.version_number}, so it is not routed again."
-            ]
+            locked.routing_reasons = [unchanged_reason(previous)]
             locked.authorised_weekly = previous.authorised_weekly
             _decide(locked, by, PlanDecision.Kind.APPROVED_UNCHANGED)
             # The approval is the previous version's: its approver stands.
@@ -620,7 +617,11 @@ def set_delegated_limit(*, site, role, weekly_limit, effective_from, by, notes="
         user=by,
         site=site,
         obj=limit,
-        action=f"Delegated limit set: {limit.get_role_display()} "
-        f"{format_gbp(limit.weekly_limit)}",
+        action="Delegated limit set",
+        details={
+            "role": limit.role,
+            "weekly": as_data(limit.weekly_limit),
+            "from": limit.effective_from.isoformat(),
+        },
     )
     return limit

@@ -26,8 +26,14 @@ def _client_ip(request):
     return address or request.META.get("REMOTE_ADDR") or None
 
 
-def record_event(*, kind, user=None, site=None, obj=None, action="", request=None):
-    """Write one audit event; ``obj`` is the record concerned (its id is kept)."""
+def record_event(
+    *, kind, user=None, site=None, obj=None, action="", details=None, request=None
+):
+    """Write one audit event; ``obj`` is the record concerned (its id is kept).
+
+    ``details`` holds facts such as amounts as data (see ``AuditEvent.details``),
+    so ``action`` stays a plain phrase with nothing formatted into it.
+    """
     object_type = object_code = ""
     if obj is not None:
         object_type = obj._meta.label
@@ -41,6 +47,7 @@ def record_event(*, kind, user=None, site=None, obj=None, action="", request=Non
         object_type=object_type,
         object_code=object_code,
         action=shorten(action, 200),
+        details=details or {},
         ip_address=_client_ip(request),
     )
 

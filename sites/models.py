@@ -1,11 +1,14 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import formats
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
+from .money import format_gbp
 from .permissions import Role
 
 
@@ -108,6 +111,25 @@ class SiteScoped(models.Model):
         abstract = True
 
 
+def _role_label(value):
+    try:
+        return Role(value).label
+    except ValueError:
+        return str(value)
+
+
+def _day(value):
+    return formats.date_format(date.fromisoformat(value), "j F Y")
+
+
+# The details an audit event may carry, and how each is put into words.
+DETAIL_WORDS = {
+    "role": _role_label,
+    "weekly": lambda value: f"{format_gbp(value)} a week",
+    "from": lambda value: f"from {_day(value)}",
+}
+
+
 class AuditEvent(models.Model):
     """Who did what to which record, when, at which site. Append-only."""
 
@@ -138,6 +160,10 @@ class AuditEvent(models.Model):
     action = models.CharField(
         max_length=200, blank=True, help_text="E.g. the workflow step taken."
     )
+    # Facts about the step kept as data, never written into ``action``: amounts as
+    # strings ("350.00"), dates as ISO text, roles by their value. ``in_words`` puts
+    # them into words when the trail is read (see DETAIL_WORDS).
+    details = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -154,6 +180,19 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_words(self) -> str:
+        """What happened, with its details: "Delegated limit set: Team manager,
+        £350.00 a week, from 1 April 2025"."""
+        words = [
+            DETAIL_WORDS[key](value)
+            for key, value in self.details.items()
+            if key in DETAIL_WORDS and value not in (None, "")
+        ]
+        if not words:
+            return self.action
+        return f"{self.action}: {', '.join(words)}" if self.action else ", ".join(words)
 
 
 class NotificationQuerySet(SiteScopedQuerySet):

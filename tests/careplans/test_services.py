@@ -22,6 +22,7 @@ from careplans.models import (
     Review,
     ReviewPolicy,
 )
+from careplans.routing import reasons_in_words
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.factories import CarerLinkFactory, PersonFactory
@@ -411,7 +412,7 @@ def test_submitting_an_all_standard_plan_within_a_limit_awaits_sign_off(
     plan = reload(plan)
     assert plan.status == S.AWAITING_SIGN_OFF
     assert plan.route == CarePlan.Route.SIGN_OFF
-    assert "team manager's delegated limit" in plan.routing_reasons[0]
+    assert "team manager's delegated limit" in reasons_in_words(plan.routing_reasons)[0]
     assert plan.submitted_by == officer
     assert before <= plan.submitted_at <= timezone.now()
     assert plan.needs_panel_since is None
@@ -432,7 +433,10 @@ def test_submitting_a_plan_with_a_flexible_response_awaits_panel(site_a, officer
     assert plan.status == S.AWAITING_PANEL
     assert plan.route == CarePlan.Route.PANEL
     assert before <= plan.needs_panel_since <= timezone.now()
-    assert "“Response 1” is not a standard service" in plan.routing_reasons[0]
+    assert (
+        "“Response 1” is not a standard service"
+        in reasons_in_words(plan.routing_reasons)[0]
+    )
     assert transitions(plan)[-1].action == "Plan submitted: awaiting panel"
 
 
@@ -443,7 +447,7 @@ def test_a_plan_over_every_limit_awaits_panel(site_a, officer):
     plan = services.submit_plan(plan, by=officer)
 
     assert plan.status == S.AWAITING_PANEL
-    assert "£840.00" in plan.routing_reasons[0]
+    assert "£840.00" in reasons_in_words(plan.routing_reasons)[0]
 
 
 # --- Sign-off -------------------------------------------------------------------------

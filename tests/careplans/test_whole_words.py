@@ -84,6 +84,14 @@ def at_panel(site_a, officer, chair, site_limits):
     return plan, meeting
 
 
+def test_the_reason_keeps_the_whole_description(at_panel):
+    plan, _ = at_panel
+    with scopes_disabled():
+        stored = CarePlan.objects.get(pk=plan.pk).routing_reasons
+
+    assert stored[0]["description"] == LONG
+
+
 def test_the_plan_page_shortens_between_words(client, officer, at_panel):
     plan, _ = at_panel
     client.force_login(officer)
