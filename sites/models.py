@@ -122,7 +122,7 @@ def _day(value):
     return formats.date_format(date.fromisoformat(value), "j F Y")
 
 
-# The details an audit event may carry, and how each is put into words.
+# The details an audit event may carry, how each is put into words, and in what order.
 DETAIL_WORDS = {
     "role": _role_label,
     "weekly": lambda value: f"{format_gbp(value)} a week",
@@ -185,10 +185,11 @@ class AuditEvent(models.Model):
     def in_words(self) -> str:
         """What happened, with its details: "Delegated limit set: Team manager,
         £350.00 a week, from 1 April 2025"."""
+        # In DETAIL_WORDS' order: PostgreSQL's jsonb does not keep the keys' order.
         words = [
-            DETAIL_WORDS[key](value)
-            for key, value in self.details.items()
-            if key in DETAIL_WORDS and value not in (None, "")
+            in_words(self.details[key])
+            for key, in_words in DETAIL_WORDS.items()
+            if self.details.get(key) not in (None, "")
         ]
         if not words:
             return self.action

@@ -74,6 +74,31 @@ def test_details_the_trail_does_not_know_are_not_shown(site_a, senior):
     assert event.in_words == "Limit withdrawn: no_such_role, £5.00 a week"
 
 
+def test_details_read_in_the_same_order_however_they_were_stored(site_a, senior):
+    """PostgreSQL's jsonb sorts keys its own way; the words must not follow it."""
+    with scopes_disabled():
+        events = [
+            record_event(
+                kind=AuditEvent.Kind.TRANSITION,
+                user=senior,
+                site=site_a,
+                action="Delegated limit set",
+                details=dict(items),
+            )
+            for items in (
+                [("role", "senior_manager"), ("weekly", "700"), ("from", "2025-04-01")],
+                [("from", "2025-04-01"), ("weekly", "700"), ("role", "senior_manager")],
+            )
+        ]
+        read_back = [AuditEvent.objects.get(pk=e.pk).in_words for e in events]
+
+    assert (
+        read_back
+        == ["Delegated limit set: Senior manager, £700.00 a week, from 1 April 2025"]
+        * 2
+    )
+
+
 def test_a_long_action_is_shortened_between_words_to_fit(site_a, senior):
     words = "Plan submitted " + "and routed " * 30
 
