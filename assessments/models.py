@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.money import format_gbp
+from sites.text import shorten
 
 from .domains import (
     OUTCOME_LABELS,
@@ -46,7 +48,7 @@ class StandardService(SiteScoped):
         ]
 
     def __str__(self):
-        return f"{self.name} (about £{self.typical_weekly_cost} a week)"
+        return f"{self.name} (about {format_gbp(self.typical_weekly_cost)} a week)"
 
 
 class PersonQuerySet(SiteScopedQuerySet):
@@ -450,7 +452,7 @@ class Need(SiteScoped):
         ordering = ["position", "id"]
 
     def __str__(self):
-        return self.description[:60]
+        return shorten(self.description, 60)
 
     @property
     def domain_labels(self):
@@ -503,7 +505,7 @@ class DesiredOutcome(SiteScoped):
         ordering = ["priority", "position", "id"]
 
     def __str__(self):
-        return self.in_own_words[:60]
+        return shorten(self.in_own_words, 60)
 
 
 class Addendum(SiteScoped):

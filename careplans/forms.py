@@ -1,3 +1,4 @@
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
@@ -67,9 +68,8 @@ class PlanForm(LimitTextMixin, forms.ModelForm):
 
     def clean_start_date(self):
         start = self.cleaned_data.get("start_date")
-        if start and start < timezone.localdate().replace(
-            year=timezone.localdate().year - 1
-        ):
+        # A calendar year back: on 29 February that is 28 February last year.
+        if start and start < timezone.localdate() - relativedelta(years=1):
             raise forms.ValidationError("The start date is more than a year ago.")
         return start
 

@@ -8,7 +8,9 @@ from django.db.models import Q
 
 from assessments.models import Assessment, DesiredOutcome, Person, StandardService
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.money import format_gbp
 from sites.permissions import Role
+from sites.text import shorten
 
 from .money import ZERO, annual, pounds
 
@@ -79,7 +81,9 @@ class DelegatedLimit(SiteScoped):
         ]
 
     def __str__(self):
-        return f"{self.get_role_display()}: up to £{self.weekly_limit} a week"
+        return (
+            f"{self.get_role_display()}: up to {format_gbp(self.weekly_limit)} a week"
+        )
 
 
 class CarePlanQuerySet(SiteScopedQuerySet):
@@ -318,7 +322,7 @@ class Response(SiteScoped):
         ]
 
     def __str__(self):
-        return self.description[:60]
+        return shorten(self.description, 60)
 
     @property
     def weekly_cost(self) -> Decimal:

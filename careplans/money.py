@@ -1,14 +1,17 @@
-"""Money rules in one place: pounds and pence as Decimal, never float."""
+"""Plan arithmetic in pounds and pence: Decimal, never float, and the one rounding
+rule of ``sites.money`` (half a penny up)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-PENNY = Decimal("0.01")
+from sites.money import to_pennies
+
 WEEKS_PER_YEAR = Decimal(52)
 ZERO = Decimal("0.00")
 
 
 def pounds(value) -> Decimal:
-    return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
+    """``value`` rounded to the penny by the site-wide rule."""
+    return to_pennies(value)
 
 
 def annual(weekly: Decimal) -> Decimal:

@@ -4,6 +4,12 @@ site's dated delegated limits (as ``assessments/eligibility.py`` is for eligibil
 A plan goes to **panel** when any funded response is not a standard service, or when
 its weekly cost is above every delegated limit in force that day; otherwise to
 **sign-off** by a role whose limit covers it.
+
+The reasons are **data**, not sentences: each is a small dict with a ``code`` and the
+amounts (as strings such as ``"41.54"``), roles and responses it is about, kept whole
+on ``CarePlan.routing_reasons``. ``reasons_in_words`` puts them into words when shown,
+so money is written by ``sites.money`` and long descriptions are shortened between
+words by ``sites.text`` on the page, never cut in storage.
 """
 
 from dataclasses import dataclass
@@ -11,14 +17,27 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from sites.models import Membership
+from sites.money import as_data, format_gbp
+from sites.permissions import Role
+from sites.text import shorten
 
-from .models import CarePlan, DelegatedLimit, plan_costs
+from .models import CarePlan, DelegatedLimit, Response, plan_costs
+
+# What a reason can say (the ``code`` of each reason).
+NOT_STANDARD = "not_standard"  # a funded response is not a standard service
+OVER_EVERY_LIMIT = "over_every_limit"  # the weekly cost is above every limit in force
+NO_LIMIT = "no_limit"  # the site has no delegated limit in force
+WITHIN_LIMIT = "within_limit"  # all standard, within a role's limit: sign-off
+UNCHANGED = "unchanged"  # a revision with the same cost and kinds: not routed again
+
+# How much of a response's description a reason shows (whole words, then "…").
+DESCRIPTION_SHOWN = 80
 
 
 @dataclass(frozen=True)
 class Routing:
     route: str
-    reasons: list
+    reasons: list  # of reason dicts (see the codes above); put into words when shown
     approver_roles: list  # roles whose limit covers the plan (sign-off route only)
 
 
@@ -43,8 +62,12 @@ def route_for(plan, responses, *, day=None):
     non_standard = [r for r in responses if not r.is_standard and r.is_funded]
     for response in non_standard:
         reasons.append(
-            f"“{response.description[:80]}” is not a standard service "
-            f"({response.get_kind_display().lower()})."
+            {
+                "code": NOT_STANDARD,
+                "response": str(response.lineage),
+                "description": response.description,
+                "kind": response.kind,
+            }
         )
     limits = limits_in_force(plan.site, day)
     approvers = [
@@ -56,17 +79,25 @@ def route_for(plan, responses, *, day=None):
         if limits:
             highest = max(limits.values(), key=lambda limit: limit.weekly_limit)
             reasons.append(
-                f"Its weekly cost, £{weekly}, is over every delegated limit (the highest "
-                f"is £{highest.weekly_limit} for a {highest.get_role_display().lower()})."
+                {
+                    "code": OVER_EVERY_LIMIT,
+                    "weekly": as_data(weekly),
+                    "highest": as_data(highest.weekly_limit),
+                    "role": highest.role,
+                }
             )
         else:
-            reasons.append("No delegated limit is set for this site.")
+            reasons.append({"code": NO_LIMIT})
     if reasons:
         return Routing(CarePlan.Route.PANEL, reasons, [])
     first = limits[approvers[0]]
     reasons.append(
-        f"All responses are standard services and the weekly cost, £{weekly}, is within "
-        f"the {first.get_role_display().lower()}'s delegated limit of £{first.weekly_limit}."
+        {
+            "code": WITHIN_LIMIT,
+            "weekly": as_data(weekly),
+            "limit": as_data(first.weekly_limit),
+            "role": first.role,
+        }
     )
     return Routing(CarePlan.Route.SIGN_OFF, reasons, approvers)
 
@@ -74,6 +105,60 @@ def route_for(plan, responses, *, day=None):
 def may_return(plan, user):
     """Whether ``user`` may return ``plan`` to its officer: not if they wrote it."""
     return user.pk != plan.written_by_id
+
+
+def unchanged_reason(previous):
+    """The reason a revision with the same cost and kinds is not routed again."""
+    return {"code": UNCHANGED, "version": previous.version_number}
+
+
+def _label(choices, value):
+    """A choice's label in lower case, or the stored value if the choice has gone."""
+    try:
+        return choices(value).label.lower()
+    except ValueError:
+        return str(value)
+
+
+def reason_in_words(reason) -> str:
+    """One routing reason as a sentence for a page, a pack or a PDF.
+
+    A plain string is a reason stored before reasons became data; it is shown as it
+    was written.
+    """
+    if isinstance(reason, str):
+        return reason
+    code = reason.get("code")
+    if code == NOT_STANDARD:
+        description = shorten(reason.get("description", ""), DESCRIPTION_SHOWN)
+        kind = _label(Response.Kind, reason.get("kind", ""))
+        return f"“{description}” is not a standard service ({kind})."
+    if code == OVER_EVERY_LIMIT:
+        return (
+            f"Its weekly cost, {format_gbp(reason['weekly'])}, is over every delegated "
+            f"limit (the highest is {format_gbp(reason['highest'])} for a "
+            f"{_label(Role, reason['role'])})."
+        )
+    if code == NO_LIMIT:
+        return "No delegated limit is set for this site."
+    if code == WITHIN_LIMIT:
+        return (
+            "All responses are standard services and the weekly cost, "
+            f"{format_gbp(reason['weekly'])}, is within the "
+            f"{_label(Role, reason['role'])}'s delegated limit of "
+            f"{format_gbp(reason['limit'])}."
+        )
+    if code == UNCHANGED:
+        return (
+            "The weekly cost and the kinds of response are the same as in the "
+            f"approved version {reason['version']}, so it is not routed again."
+        )
+    return "Routed by a rule this version of CareHub does not describe."
+
+
+def reasons_in_words(reasons) -> list[str]:
+    """Every routing reason of a plan (or a routing preview) as sentences."""
+    return [reason_in_words(reason) for reason in reasons or []]
 
 
 def may_sign_off(plan, user, *, weekly, day=None):
@@ -89,5 +174,8 @@ def may_sign_off(plan, user, *, weekly, day=None):
     limits = limits_in_force(plan.site, day)
     covering = [r for r in roles if r in limits and limits[r].weekly_limit >= weekly]
     if not covering:
-        return False, f"The weekly cost, £{weekly}, is over your delegated limit."
+        return (
+            False,
+            f"The weekly cost, {format_gbp(weekly)}, is over your delegated limit.",
+        )
     return True, ""

@@ -16,6 +16,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -140,7 +141,7 @@ def _plans(rng, site, assessments, catalogue, today, now):
                     site=site,
                     plan=plan,
                     kind=Review.Kind.FIRST,
-                    due_date=due - timedelta(days=365),
+                    due_date=due - relativedelta(years=1),
                     status=Review.Status.COMPLETED,
                     result=Review.Result.NO_CHANGE,
                     completed_by=plan.written_by,

@@ -6,6 +6,7 @@ Views, the panels app, seeding and tests all call these functions.
 from datetime import timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +14,10 @@ from django.utils import timezone
 from assessments.models import Assessment, DesiredOutcome
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
+from sites.money import as_data
 from sites.notify import notify
 from sites.permissions import Role, roles_allowed
+from sites.text import shorten
 
 from .models import (
     CarePlan,
@@ -27,7 +30,7 @@ from .models import (
     ReviewPolicy,
     plan_costs,
 )
-from .routing import may_return, may_sign_off, route_for
+from .routing import may_return, may_sign_off, route_for, unchanged_reason
 from .versions import same_cost_and_kinds
 
 S = CarePlan.Status
@@ -236,7 +239,7 @@ def submission_problems(plan, responses):
     for response in responses:
         if response.pk not in ids:
             problems.append(
-                f"“{response.description[:60]}” does not serve an outcome yet."
+                f"“{shorten(response.description, 60)}” does not serve an outcome yet."
             )
     return problems
 
@@ -260,10 +263,7 @@ def submit_plan(plan, *, by):
         before = list(previous.responses.all())
         if same_cost_and_kinds(before, responses):
             locked.route = CarePlan.Route.UNCHANGED
-            locked.routing_reasons = [
-                "The weekly cost and the kinds of response are the same as in the "
-                f"approved version {previous.version_number}, so it is not routed again."
-            ]
+            locked.routing_reasons = [unchanged_reason(previous)]
             locked.authorised_weekly = previous.authorised_weekly
             _decide(locked, by, PlanDecision.Kind.APPROVED_UNCHANGED)
             # The approval is the previous version's: its approver stands.
@@ -574,7 +574,8 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
     _schedule_review(
         locked,
         kind=Review.Kind.ANNUAL,
-        due=timezone.localdate() + timedelta(days=round(months * 365 / 12)),
+        # Calendar months: 31 January + 1 month is 28 (or 29) February.
+        due=timezone.localdate() + relativedelta(months=months),
     )
     _audit(locked, by, f"Review recorded: {review.get_result_display().lower()}")
     revision = None
@@ -616,6 +617,11 @@ def set_delegated_limit(*, site, role, weekly_limit, effective_from, by, notes="
         user=by,
         site=site,
         obj=limit,
-        action=f"Delegated limit set: {limit.get_role_display()} £{weekly_limit}",
+        action="Delegated limit set",
+        details={
+            "role": limit.role,
+            "weekly": as_data(limit.weekly_limit),
+            "from": limit.effective_from.isoformat(),
+        },
     )
     return limit

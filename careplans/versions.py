@@ -1,5 +1,7 @@
 """Comparing versions of a plan: what changed between an approved plan and its revision."""
 
+from sites.money import format_gbp
+
 from .models import plan_costs
 
 
@@ -61,6 +63,6 @@ def _show(response, attr):
     if attr == "origin":
         return response.get_origin_display()
     if attr in {"unit_cost", "weekly_cost"}:
-        return f"£{getattr(response, attr)}"
+        return format_gbp(getattr(response, attr))
     value = getattr(response, attr)
     return "—" if value in (None, "") else str(value)

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from careplans.models import CarePlan
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.text import shorten
 
 
 class Panel(SiteScoped):
@@ -169,7 +170,7 @@ class PanelItem(SiteScoped):
         ordering = ["position", "id"]
 
     def __str__(self):
-        return self.question[:60]
+        return shorten(self.question, 60)
 
 
 class Decision(SiteScoped):

@@ -10,6 +10,7 @@ in the other scale seeders (no audit or history rows: benchmark databases only).
 import random
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,7 +53,7 @@ def seed_scale(options, progress):
                 PanelMeeting(
                     site=site,
                     panel=panel,
-                    starts_at=now - timedelta(days=30 * i),
+                    starts_at=now - relativedelta(months=i),
                     place="Synthetic room",
                     status=PanelMeeting.Status.CLOSED,
                 )

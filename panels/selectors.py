@@ -1,20 +1,21 @@
 """Reads for panel pages, packs and the dashboard."""
 
 from collections import Counter
-from datetime import timedelta
 from statistics import median
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from careplans import selectors as plan_selectors
 from careplans.models import CarePlan, Response
+from sites.money import format_gbp
 from sites.shortcuts import get_for_site
 
 from . import charts
 from .models import Attendance, Decision, PanelItem, PanelMeeting
 
-DASHBOARD_WINDOW = timedelta(days=365)
+DASHBOARD_WINDOW = relativedelta(months=12)  # "the last 12 months", by the calendar
 
 
 def waiting_plans(site):
@@ -116,7 +117,6 @@ def dashboard(site, *, now=None):
     approved = [d for d in decisions if d.is_approval]
     authorised = sum((d.authorised_weekly for d in approved), 0)
     standard = sum((d.standard_weekly for d in approved), 0)
-    money = lambda v: f"£{v:,.2f}"  # noqa: E731
     return {
         "waiting": waiting,
         "decision_count": len(decisions),
@@ -138,7 +138,7 @@ def dashboard(site, *, now=None):
                     ("Standard services replaced", standard),
                 ],
                 title="Weekly spend authorised against the standard-service cost",
-                fmt=money,
+                fmt=format_gbp,
             ),
         },
     }

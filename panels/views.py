@@ -172,6 +172,9 @@ def item_add(request, site_slug, code):
             messages.error(request, error_text(error))
         else:
             messages.success(request, "Added to the agenda.")
+    elif "plan" in form.errors:
+        # Only a tampered or stale form gets here: the plan comes from a hidden field.
+        messages.error(request, "Choose one of the plans waiting for panel.")
     else:
         messages.error(request, "Write the question put to the panel.")
     return redirect("meeting_detail", site_slug=site_slug, code=code)

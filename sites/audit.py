@@ -14,10 +14,17 @@ from django_scopes import scopes_disabled
 
 from .accounts.client_ip import client_ip
 from .models import AuditEvent
+from .text import shorten
 
 
-def record_event(*, kind, user=None, site=None, obj=None, action="", request=None):
-    """Write one audit event; ``obj`` is the record concerned (its id is kept)."""
+def record_event(
+    *, kind, user=None, site=None, obj=None, action="", details=None, request=None
+):
+    """Write one audit event; ``obj`` is the record concerned (its id is kept).
+
+    ``details`` holds facts such as amounts as data (see ``AuditEvent.details``),
+    so ``action`` stays a plain phrase with nothing formatted into it.
+    """
     object_type = object_code = ""
     if obj is not None:
         object_type = obj._meta.label
@@ -30,7 +37,8 @@ def record_event(*, kind, user=None, site=None, obj=None, action="", request=Non
         site=site,
         object_type=object_type,
         object_code=object_code,
-        action=action[:200],
+        action=shorten(action, 200),
+        details=details or {},
         ip_address=client_ip(request),
     )
 

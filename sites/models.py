@@ -1,4 +1,5 @@
 import uuid
+from datetime import date
 from functools import cache
 
 from django.conf import settings
@@ -6,12 +7,14 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Value
+from django.utils import formats
 from django.utils.text import capfirst
 from django_scopes import ScopedManager
 from django_scopes.manager import DisabledQuerySet
 from simple_history.manager import HistoricalQuerySet, HistoryManager
 from simple_history.models import HistoricalRecords
 
+from .money import format_gbp
 from .permissions import Role
 
 
@@ -345,6 +348,25 @@ def _site_ids(keys):
     return {(models_in_order[index], pk): site_id for index, pk, site_id in query}
 
 
+def _role_label(value):
+    try:
+        return Role(value).label
+    except ValueError:
+        return str(value)
+
+
+def _day(value):
+    return formats.date_format(date.fromisoformat(value), "j F Y")
+
+
+# The details an audit event may carry, how each is put into words, and in what order.
+DETAIL_WORDS = {
+    "role": _role_label,
+    "weekly": lambda value: f"{format_gbp(value)} a week",
+    "from": lambda value: f"from {_day(value)}",
+}
+
+
 class AuditEvent(models.Model):
     """Who did what to which record, when, at which site. Append-only."""
 
@@ -387,6 +409,10 @@ class AuditEvent(models.Model):
     action = models.CharField(
         max_length=200, blank=True, help_text="E.g. the workflow step taken."
     )
+    # Facts about the step kept as data, never written into ``action``: amounts as
+    # strings ("350.00"), dates as ISO text, roles by their value. ``in_words`` puts
+    # them into words when the trail is read (see DETAIL_WORDS).
+    details = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -403,6 +429,20 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def in_words(self) -> str:
+        """What happened, with its details: "Delegated limit set: Team manager,
+        £350.00 a week, from 1 April 2025"."""
+        # In DETAIL_WORDS' order: PostgreSQL's jsonb does not keep the keys' order.
+        words = [
+            in_words(self.details[key])
+            for key, in_words in DETAIL_WORDS.items()
+            if self.details.get(key) not in (None, "")
+        ]
+        if not words:
+            return self.action
+        return f"{self.action}: {', '.join(words)}" if self.action else ", ".join(words)
 
 
 class NotificationQuerySet(SiteScopedQuerySet):

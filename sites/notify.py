@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from .models import Notification
+from .text import shorten
 
 logger = logging.getLogger("carehub.notify")
 
@@ -31,7 +31,7 @@ def notify(*, user, site, kind, message, link="", subject=""):
         site=site,
         user=user,
         kind=kind,
-        message=Truncator(message).chars(300),
+        message=shorten(message, 300),
         link=link,
         subject=subject,
     )

@@ -8,7 +8,12 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("notifications/", views.notification_list, name="notification_list"),
     path(
-        "notifications/<str:code>/read/",
+        "notifications/read-all/",
+        views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/<uuid:code>/read/",
         views.notification_read,
         name="notification_read",
     ),

@@ -74,14 +74,21 @@ def notification_list(request, site_slug):
 @require_POST
 @require_rule("open_site")
 def notification_read(request, site_slug, code):
-    """Mark one notification read (or all, with code "all") and go on."""
+    """Mark one notification read and go to what it is about."""
     mine = Notification.objects.filter(site=request.site, user=request.user).unread()
-    if code == "all":
-        mine.update(read_at=timezone.now())
-        return redirect("notification_list", site_slug=site_slug)
     notification = get_for_site(mine, request.site, code=code)
     notification.read_at = timezone.now()
     notification.save(update_fields=["read_at", "updated_at"])
     if notification.link.startswith(f"/s/{site_slug}/"):
         return redirect(notification.link)
+    return redirect("notification_list", site_slug=site_slug)
+
+
+@require_POST
+@require_rule("open_site")
+def notifications_read_all(request, site_slug):
+    """Mark every unread notification of the signed-in member read."""
+    Notification.objects.filter(site=request.site, user=request.user).unread().update(
+        read_at=timezone.now()
+    )
     return redirect("notification_list", site_slug=site_slug)

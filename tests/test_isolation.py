@@ -54,6 +54,7 @@ SITE_URLS = {
     "limit_list": None,
     "notification_list": None,
     "notification_read": lambda r: {"code": r["notification"].code},
+    "notifications_read_all": None,
     "panel_home": None,
     "panel_dashboard_pdf": None,
     "meeting_create": None,

@@ -1,40 +1,27 @@
-"""Pounds and pence for people: £1,234.50, and signed differences (+£26.50, and a true minus sign)."""
-
-from decimal import Decimal, InvalidOperation
+"""Pounds and pence in templates: ``{{ amount|gbp }}`` → £1,234.50 (see sites/money.py)."""
 
 from django import template
 
+from sites.money import format_gbp, to_pennies
+
 register = template.Library()
-MINUS = "\u2212"  # a true minus sign, not a hyphen
-
-
-def _pounds(value):
-    try:
-        return Decimal(value).quantize(Decimal("0.01"))
-    except (InvalidOperation, TypeError, ValueError):
-        return None
 
 
 @register.filter
 def gbp(value):
-    amount = _pounds(value)
-    if amount is None:
-        return ""
-    sign = MINUS if amount < 0 else ""
-    return f"{sign}£{abs(amount):,.2f}"
+    return format_gbp(value)
 
 
 @register.filter
 def gbp_signed(value):
-    amount = _pounds(value)
-    if amount is None:
-        return ""
-    if amount > 0:
-        return f"+£{amount:,.2f}"
-    return gbp(amount)
+    """A difference: +£26.50, a true minus sign before a fall, or £0.00."""
+    return format_gbp(value, signed=True)
 
 
 @register.filter
 def gbp_abs(value):
-    amount = _pounds(value)
-    return "" if amount is None else gbp(abs(amount))
+    """The size of a difference, without its sign (the sentence says which way)."""
+    try:
+        return format_gbp(abs(to_pennies(value)))
+    except (ArithmeticError, TypeError, ValueError):
+        return ""

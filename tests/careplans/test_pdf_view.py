@@ -3,13 +3,13 @@ a fixed number of queries."""
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from assessments.models import DesiredOutcome
@@ -135,6 +135,10 @@ def test_the_pdf_gives_the_first_review_date_of_an_approved_plan(
 
 
 @pytest.mark.usefixtures("site_limits")
+# A year on from 10 March 2027 crosses 29 February 2028: 366 days, one calendar year.
+@pytest.mark.time_machine(
+    datetime(2027, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+)
 def test_after_a_review_the_pdf_gives_the_next_review_date_not_the_last(
     client, officer, manager, plan
 ):
@@ -152,7 +156,7 @@ def test_after_a_review_the_pdf_gives_the_next_review_date_not_the_last(
 
     text = pdf_text(client.get(pdf_url(plan)))
 
-    following = timezone.localdate() + timedelta(days=365)
+    following = date(2028, 3, 10)
     first = plan.start_date + timedelta(weeks=8)
     assert f"by {following.day} {following:%B %Y}" in text
     assert f"{first.day} {first:%B %Y}" not in text

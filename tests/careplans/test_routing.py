@@ -1,8 +1,9 @@
 """Where a plan goes, by rule: a manager's sign-off within a dated delegated limit,
 otherwise the panel. And how those limits are set: dated, never edited, with history."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,11 +12,18 @@ from django.utils import timezone
 from careplans import routing, services
 from careplans.forms import DelegatedLimitForm
 from careplans.models import CarePlan, DelegatedLimit, Response
+from careplans.routing import reasons_in_words as routing_words
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.plan_factories import add_response, draft_plan, limits
 
-pytestmark = pytest.mark.usefixtures("unscoped")
+# Dated limits are compared with "today": a fixed day, so no run depends on the clock.
+pytestmark = [
+    pytest.mark.usefixtures("unscoped"),
+    pytest.mark.time_machine(
+        datetime(2027, 2, 28, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    ),
+]
 
 TEAM = Role.TEAM_MANAGER
 SENIOR = Role.SENIOR_MANAGER
@@ -36,6 +44,10 @@ def site_limits(site_a, senior, unscoped):
 
 def route(plan, **kwargs):
     return routing.route_for(plan, list(plan.responses.all()), **kwargs)
+
+
+def words(routing):
+    return routing_words(routing.reasons)
 
 
 def set_limit(site, by, role, amount, start):
@@ -62,6 +74,14 @@ def test_all_standard_within_the_team_managers_limit_goes_to_a_team_managers_sig
     assert routing.route == SIGN_OFF
     assert routing.approver_roles == [TEAM, SENIOR]
     assert routing.reasons == [
+        {
+            "code": "within_limit",
+            "weekly": "61.50",
+            "limit": "350.00",
+            "role": "team_manager",
+        }
+    ]
+    assert words(routing) == [
         "All responses are standard services and the weekly cost, £61.50, is within "
         "the team manager's delegated limit of £350.00."
     ]
@@ -77,8 +97,8 @@ def test_over_the_team_managers_limit_but_within_the_senior_managers_goes_to_the
 
     assert routing.route == SIGN_OFF
     assert routing.approver_roles == [SENIOR]
-    assert "£400.00" in routing.reasons[0]
-    assert "senior manager's delegated limit of £700.00" in routing.reasons[0]
+    assert "£400.00" in words(routing)[0]
+    assert "senior manager's delegated limit of £700.00" in words(routing)[0]
 
 
 @pytest.mark.usefixtures("site_limits")
@@ -100,6 +120,14 @@ def test_over_every_limit_goes_to_panel_naming_the_cost_and_the_highest_limit(
     assert routing.route == PANEL
     assert routing.approver_roles == []
     assert routing.reasons == [
+        {
+            "code": "over_every_limit",
+            "weekly": "800.50",
+            "highest": "700.00",
+            "role": "senior_manager",
+        }
+    ]
+    assert words(routing) == [
         "Its weekly cost, £800.50, is over every delegated limit (the highest is "
         "£700.00 for a senior manager)."
     ]
@@ -130,8 +158,8 @@ def test_any_funded_non_standard_response_goes_to_panel_naming_it(plan, officer,
 
     assert routing.route == PANEL
     assert len(routing.reasons) == 1
-    assert "“Dial-a-ride to lunch at a café of their choice”" in routing.reasons[0]
-    assert "is not a standard service" in routing.reasons[0]
+    assert "“Dial-a-ride to lunch at a café of their choice”" in words(routing)[0]
+    assert "is not a standard service" in words(routing)[0]
 
 
 @pytest.mark.usefixtures("site_limits")
@@ -150,7 +178,7 @@ def test_a_one_off_funded_purchase_goes_to_panel_although_it_adds_nothing_weekly
     routing = route(plan)
 
     assert routing.route == PANEL
-    assert "A perching stool for the kitchen" in routing.reasons[0]
+    assert "A perching stool for the kitchen" in words(routing)[0]
 
 
 @pytest.mark.usefixtures("site_limits")
@@ -168,7 +196,7 @@ def test_unpaid_family_help_does_not_send_a_plan_to_panel(plan, officer):
     routing = route(plan)
 
     assert routing.route == SIGN_OFF
-    assert not any("daughter" in reason for reason in routing.reasons)
+    assert not any("daughter" in reason for reason in words(routing))
 
 
 def test_with_no_limits_at_all_every_plan_goes_to_panel(plan, officer):
@@ -177,7 +205,8 @@ def test_with_no_limits_at_all_every_plan_goes_to_panel(plan, officer):
     routing = route(plan)
 
     assert routing.route == PANEL
-    assert routing.reasons == ["No delegated limit is set for this site."]
+    assert routing.reasons == [{"code": "no_limit"}]
+    assert words(routing) == ["No delegated limit is set for this site."]
 
 
 def test_another_sites_limits_are_not_used(plan, officer, site_b, outsider):
@@ -267,7 +296,14 @@ def test_setting_a_limit_is_audited_with_who_set_it(site_a, senior):
     assert event.user == senior
     assert event.object_type == "careplans.DelegatedLimit"
     assert event.object_code == str(limit.pk)
-    assert "£350.00" in event.action
+    assert event.details == {
+        "role": "team_manager",
+        "weekly": "350.00",
+        "from": "2024-01-01",
+    }
+    assert event.in_words == (
+        "Delegated limit set: Team manager, £350.00 a week, from 1 January 2024"
+    )
 
 
 @pytest.mark.parametrize("start", [date(2025, 4, 1), date(2025, 3, 31)])

@@ -1,9 +1,10 @@
 """Care-plan services: every transition allowed and refused, who did it and when, the
 audit trail, versions and reviews."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from careplans.models import (
     Review,
     ReviewPolicy,
 )
+from careplans.routing import reasons_in_words
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.factories import CarerLinkFactory, PersonFactory
@@ -410,7 +412,7 @@ def test_submitting_an_all_standard_plan_within_a_limit_awaits_sign_off(
     plan = reload(plan)
     assert plan.status == S.AWAITING_SIGN_OFF
     assert plan.route == CarePlan.Route.SIGN_OFF
-    assert "team manager's delegated limit" in plan.routing_reasons[0]
+    assert "team manager's delegated limit" in reasons_in_words(plan.routing_reasons)[0]
     assert plan.submitted_by == officer
     assert before <= plan.submitted_at <= timezone.now()
     assert plan.needs_panel_since is None
@@ -431,7 +433,10 @@ def test_submitting_a_plan_with_a_flexible_response_awaits_panel(site_a, officer
     assert plan.status == S.AWAITING_PANEL
     assert plan.route == CarePlan.Route.PANEL
     assert before <= plan.needs_panel_since <= timezone.now()
-    assert "“Response 1” is not a standard service" in plan.routing_reasons[0]
+    assert (
+        "“Response 1” is not a standard service"
+        in reasons_in_words(plan.routing_reasons)[0]
+    )
     assert transitions(plan)[-1].action == "Plan submitted: awaiting panel"
 
 
@@ -442,7 +447,7 @@ def test_a_plan_over_every_limit_awaits_panel(site_a, officer):
     plan = services.submit_plan(plan, by=officer)
 
     assert plan.status == S.AWAITING_PANEL
-    assert "£840.00" in plan.routing_reasons[0]
+    assert "£840.00" in reasons_in_words(plan.routing_reasons)[0]
 
 
 # --- Sign-off -------------------------------------------------------------------------
@@ -961,6 +966,10 @@ def test_a_rating_must_be_fully_partially_or_not_met(approved, officer):
     assert not OutcomeReview.objects.filter(review=review).exists()
 
 
+# A year on from 10 March 2027 crosses 29 February 2028: 366 days, one calendar year.
+@pytest.mark.time_machine(
+    datetime(2027, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+)
 def test_a_completed_review_records_each_outcome_and_schedules_the_next(
     approved, officer
 ):
@@ -992,7 +1001,7 @@ def test_a_completed_review_records_each_outcome_and_schedules_the_next(
     assert reload(approved).status == S.APPROVED
     following = approved.reviews.get(status=Review.Status.SCHEDULED)
     assert following.kind == Review.Kind.ANNUAL
-    assert following.due_date == timezone.localdate() + timedelta(days=365)
+    assert following.due_date == date(2028, 3, 10)
     assert transitions(approved)[-1].action == "Review recorded: no change to the plan"
 
 
