@@ -2,7 +2,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sites.audit import record_access
 from sites.decorators import require_capability
-from sites.forms import error_text, posted_version
+from sites.forms import error_text
 from sites.paging import DeferredJoinPaginator
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
+from sites.versioning import VersionedEdit, posted_version
 
 from . import services
 from .extensions import person_page_extras
@@ -119,48 +120,31 @@ def person_edit(request, site_slug, code):
     person = get_for_site(Person, request.site, code=code)
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PersonForm(data, instance=person, site=request.site)
-    version = posted_version(request.POST, person.version)
-    latest_changes = None
+    edit = VersionedEdit.start(person.version, data)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
-                person, by=request.user, expected_version=version, **form.cleaned_data
+                person,
+                by=request.user,
+                expected_version=edit.version,
+                **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error_text(error))
-            if error.code == "stale":
-                latest = Person.objects.select_related("allocated_worker").get(
+            edit.refused(
+                error,
+                form=form,
+                latest=lambda: Person.objects.select_related("allocated_worker").get(
                     pk=person.pk
-                )
-                # Saving again, having checked, must not be refused for ever.
-                version = latest.version
-                latest_changes = _differences(form, latest)
+                ),
+            )
         else:
             messages.success(request, "The details have been saved.")
             return redirect("person_detail", site_slug=site_slug, code=code)
     return render(
         request,
         "assessments/person_form.html",
-        {
-            "form": form,
-            "person": person,
-            "version": version,
-            "latest_changes": latest_changes,
-        },
+        {"form": form, "person": person, "edit": edit},
     )
-
-
-def _differences(form, latest):
-    """The saved values that differ from what the officer typed: (label, saved)."""
-    changes = []
-    for name in form.Meta.fields:
-        saved = getattr(latest, name)
-        if saved != form.cleaned_data.get(name):
-            shown = getattr(saved, "display_name", saved)
-            changes.append(
-                (form.fields[name].label, "—" if shown in ("", None) else shown)
-            )
-    return changes
 
 
 @preserves_input
@@ -264,6 +248,9 @@ def _render_assessment(request, assessment, bound_overrides=None, status=200):
     bound_overrides = bound_overrides or {}
     sections = []
     editable = assessment.is_draft and "assess" in request.capabilities
+    if editable:
+        # The versions the section forms carry, in one query.
+        prefetch_related_objects([assessment], "saved_sections")
     for section in sections_for(assessment):
         if section.key in bound_overrides:
             sections.append(bound_overrides[section.key])

@@ -8,7 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Assessment, DesiredOutcome, Person, StandardService
-from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
 from sites.permissions import Role
 
 from .money import ZERO, annual, pounds
@@ -90,7 +90,7 @@ class CarePlanQuerySet(SiteScopedQuerySet):
         return self.exclude(status=CarePlan.Status.CLOSED)
 
 
-class CarePlan(SiteScoped):
+class CarePlan(SiteScoped, Versioned):
     """A care and support plan: responses that serve the outcomes people named."""
 
     class Status(models.TextChoices):
@@ -196,8 +196,8 @@ class CarePlan(SiteScoped):
     authorised_weekly = models.DecimalField(**MONEY, null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
-
-    edit_version = models.PositiveIntegerField(default=1)
+    # ``version`` (from Versioned) counts edits of the plan's own fields, for the
+    # optimistic lock; ``version_number`` is which version of the plan this is.
     history = HistoricalRecords()
 
     objects = scoped_manager(CarePlanQuerySet)
@@ -224,7 +224,7 @@ class CarePlan(SiteScoped):
         return self.status in self.EDITABLE
 
 
-class Response(SiteScoped):
+class Response(SiteScoped, Versioned):
     """One thing that will happen, and the outcomes it serves."""
 
     class Kind(models.TextChoices):

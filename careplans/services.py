@@ -15,6 +15,8 @@ from sites.audit import record_event
 from sites.models import AuditEvent, Notification
 from sites.notify import notify
 from sites.permissions import Role
+from sites.shortcuts import lock_row
+from sites.versioning import check_version, save_versioned
 
 from .models import (
     CarePlan,
@@ -32,13 +34,26 @@ from .versions import same_cost_and_kinds
 
 S = CarePlan.Status
 MIN_REASON_LENGTH = 10
+PLAN_STALE_MESSAGE = (
+    "Someone else changed this plan while you were editing. Your text is shown "
+    "below; check it against the latest and save again."
+)
+RESPONSE_STALE_MESSAGE = (
+    "Someone else changed this response while you were editing it. Your changes have "
+    "not been saved: they are still in the form below, and what the other person "
+    "saved is shown above it."
+)
+RESPONSE_STALE_REMOVAL_MESSAGE = (
+    "Someone else changed this response after you opened the plan, so it has not been "
+    "removed. Check it, and remove it again if you still mean to."
+)
 
 
 # --- helpers ---------------------------------------------------------------------------
 
 
 def _lock(plan):
-    return CarePlan.objects.select_for_update().get(pk=plan.pk)
+    return lock_row(plan)
 
 
 def _ensure(plan, to):
@@ -156,19 +171,13 @@ def create_plan(*, person, assessment, by, carer_assessment=None):
 
 @transaction.atomic
 def update_plan(plan, *, by, expected_version, **fields):
+    """Change a draft plan's own details (not its responses), refusing a stale save."""
     locked = _lock(plan)
     _ensure_editable(locked)
-    if locked.edit_version != expected_version:
-        raise ValidationError(
-            "Someone else changed this plan while you were editing. Your text is shown "
-            "below; check it against the latest and save again.",
-            code="stale",
-        )
+    check_version(locked, expected_version, message=PLAN_STALE_MESSAGE)
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.edit_version += 1
-    locked.save()
-    return locked
+    return save_versioned(locked)
 
 
 def _check_outcomes(plan, outcomes):
@@ -186,37 +195,58 @@ def _check_outcomes(plan, outcomes):
     return outcomes
 
 
+def _lock_response(locked_plan, response, expected_version, message):
+    """The response re-read under lock, still on this plan and at ``expected_version``."""
+    current = Response.objects.select_for_update().filter(pk=response.pk).first()
+    if current is None:
+        raise ValidationError(
+            "Someone else removed this response while you were working on it.",
+            code="removed",
+        )
+    if current.plan_id != locked_plan.pk:
+        raise ValidationError("That response belongs to another plan.", code="plan")
+    check_version(current, expected_version, message=message)
+    return current
+
+
 @transaction.atomic
-def save_response(plan, *, by, outcomes, response=None, **fields):
-    """Add a response to a draft plan, or change one. It must serve an outcome."""
+def save_response(
+    plan, *, by, outcomes, response=None, expected_version=None, **fields
+):
+    """Add a response to a draft plan, or change one (``response``, at the
+    ``expected_version`` its form was loaded at). It must serve an outcome."""
     locked = _lock(plan)
     _ensure_editable(locked)
     outcomes = _check_outcomes(locked, outcomes)
     if response is None:
         response = Response(site=locked.site, plan=locked)
         response.position = locked.responses.count() + 1
-    elif response.plan_id != locked.pk:
-        raise ValidationError("That response belongs to another plan.", code="plan")
+    else:
+        # Without the version its form was loaded at, a change counts as stale.
+        response = _lock_response(
+            locked, response, expected_version, RESPONSE_STALE_MESSAGE
+        )
     for name, value in fields.items():
         setattr(response, name, value)
     response.full_clean(exclude=["site", "plan", "outcomes"])
-    response.save()
+    if response.pk is None:
+        response.save()
+    else:
+        save_versioned(response)
     response.outcomes.set(outcomes, through_defaults={"site": locked.site})
-    locked.edit_version += 1
-    locked.save(update_fields=["edit_version", "updated_at"])
     return response
 
 
 @transaction.atomic
-def remove_response(plan, response, *, by):
+def remove_response(plan, response, *, by, expected_version):
+    """Take a response out of a draft plan, unless it changed since it was shown."""
     locked = _lock(plan)
     _ensure_editable(locked)
-    if response.plan_id != locked.pk:
-        raise ValidationError("That response belongs to another plan.", code="plan")
-    ResponseOutcome.objects.filter(response=response).delete()
-    response.delete()
-    locked.edit_version += 1
-    locked.save(update_fields=["edit_version", "updated_at"])
+    current = _lock_response(
+        locked, response, expected_version, RESPONSE_STALE_REMOVAL_MESSAGE
+    )
+    ResponseOutcome.objects.filter(response=current).delete()
+    current.delete()
 
 
 # --- submitting ---------------------------------------------------------------------------
@@ -487,6 +517,7 @@ def revise_plan(plan, *, by):
                     "id",
                     "code",
                     "lineage",
+                    "version",
                     "plan",
                     "site",
                     "created_at",

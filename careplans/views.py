@@ -10,10 +10,11 @@ from assessments.models import Person
 from carehub.pdf import pdf_response, render_pdf
 from sites.audit import record_access
 from sites.decorators import require_capability
-from sites.forms import add_service_errors, error_text, posted_version
+from sites.forms import add_service_errors, error_text
 from sites.models import AuditEvent
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
+from sites.versioning import VersionedEdit, posted_version
 
 from . import routing, selectors, services
 from .forms import (
@@ -110,21 +111,26 @@ def plan_edit(request, site_slug, code):
         return redirect("plan_detail", site_slug=site_slug, code=code)
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PlanForm(data, instance=plan)
-    version = posted_version(request.POST, plan.edit_version)
+    edit = VersionedEdit.start(plan.version, data)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_plan(
-                plan, by=request.user, expected_version=version, **form.cleaned_data
+                plan,
+                by=request.user,
+                expected_version=edit.version,
+                **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error_text(error))
+            edit.refused(
+                error, form=form, latest=lambda: CarePlan.objects.get(pk=plan.pk)
+            )
         else:
             messages.success(request, "The plan has been saved.")
             return redirect("plan_detail", site_slug=site_slug, code=code)
     return render(
         request,
         "careplans/careplan_form.html",
-        {"plan": plan, "person": plan.person, "form": form, "version": version},
+        {"plan": plan, "person": plan.person, "form": form, "edit": edit},
     )
 
 
@@ -146,6 +152,8 @@ def response_edit(request, site_slug, code, response_code=None):
     outcomes = services.plan_outcomes(plan).select_related("assessment__person")
     data = request.POST if request.method == "POST" else restore_input(request)
     form = ResponseForm(data, instance=response, plan=plan, outcomes=outcomes)
+    # A new response has no version yet: only a change can be stale.
+    edit = VersionedEdit.start(response.version, data) if response else None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "outcomes"}
         try:
@@ -153,18 +161,34 @@ def response_edit(request, site_slug, code, response_code=None):
                 plan,
                 by=request.user,
                 response=response,
+                expected_version=edit.version if edit else None,
                 outcomes=form.cleaned_data["outcomes"],
                 **fields,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            if edit is None:
+                add_service_errors(form, error)
+            else:
+                edit.refused(
+                    error,
+                    form=form,
+                    latest=lambda: Response.objects.select_related("replaces").get(
+                        pk=response.pk
+                    ),
+                )
         else:
             messages.success(request, "The response has been saved.")
             return redirect(_plan_url(site_slug, plan, "responses"))
     return render(
         request,
         "careplans/response_form.html",
-        {"plan": plan, "person": plan.person, "form": form, "response": response},
+        {
+            "plan": plan,
+            "person": plan.person,
+            "form": form,
+            "response": response,
+            "edit": edit,
+        },
     )
 
 
@@ -174,7 +198,12 @@ def response_delete(request, site_slug, code, response_code):
     plan = get_for_site(CarePlan, request.site, code=code)
     response = get_for_site(Response, request.site, code=response_code, plan=plan)
     try:
-        services.remove_response(plan, response, by=request.user)
+        services.remove_response(
+            plan,
+            response,
+            by=request.user,
+            expected_version=posted_version(request.POST),
+        )
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:

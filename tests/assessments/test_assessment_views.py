@@ -85,8 +85,11 @@ def detail_url(assessment):
 
 
 def stored(assessment):
+    """The assessment as saved, with its section versions (readable out of scope)."""
     with scopes_disabled():
-        return Assessment.objects.get(pk=assessment.pk)
+        return Assessment.objects.prefetch_related("saved_sections").get(
+            pk=assessment.pk
+        )
 
 
 def unable(index, reasons=("assistance",)):
@@ -866,9 +869,9 @@ def _rows(assessment, count):
 
 # Session, user, memberships; the assessment and its five kinds of rows (prefetched);
 # the audit event; the session's new expiry (savepoint, update, release). An editable
-# draft also binds its four formsets (outcomes, wellbeing, needs with the catalogue
-# of services, desired outcomes): five queries more.
-DRAFT_PAGE_QUERIES = 18
+# draft also reads its sections' versions and binds its four formsets (outcomes,
+# wellbeing, needs with the catalogue of services, desired outcomes): six queries more.
+DRAFT_PAGE_QUERIES = 19
 READ_ONLY_PAGE_QUERIES = 13
 
 
