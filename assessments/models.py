@@ -9,6 +9,7 @@ from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
+from sites.workflow import Step, Workflow
 
 from .domains import (
     OUTCOME_LABELS,
@@ -230,7 +231,35 @@ class Assessment(SiteScoped):
         DRAFT = "draft", "Draft"
         COMPLETED = "completed", "Completed"
 
-    TRANSITIONS = {Status.DRAFT: {Status.COMPLETED}, Status.COMPLETED: set()}
+    WORKFLOW = Workflow(
+        Status,
+        Step(
+            "complete",
+            {Status.DRAFT},
+            Status.COMPLETED,
+            action="Assessment completed",
+            stamp_at="completed_at",
+            stamp_by="completed_by",
+            refusal="A {status} assessment cannot be completed.",
+        ),
+        # Not transitions: what each status allows.
+        Step(
+            "edit",
+            {Status.DRAFT},
+            None,
+            refusal="This assessment is completed and can no longer be edited. "
+            "Add an addendum to correct it.",
+            code="completed",
+        ),
+        Step(
+            "add_addendum",
+            {Status.COMPLETED},
+            None,
+            refusal="Drafts are edited directly; addenda are for completed assessments.",
+            code="draft",
+        ),
+    )
+    TRANSITIONS = WORKFLOW.transitions
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(

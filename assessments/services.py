@@ -8,6 +8,7 @@ from sites.audit import record_event
 from sites.models import AuditEvent
 from sites.shortcuts import lock_row
 from sites.versioning import check_version, save_versioned
+from sites.workflow import apply, lock
 
 from . import eligibility
 from .domains import AdultOutcome, CarerOutcome, WellbeingArea
@@ -34,13 +35,7 @@ PERSON_STALE_MESSAGE = (
 ELIGIBILITY_INPUTS = {AssessmentSection.Key.OUTCOMES, AssessmentSection.Key.WELLBEING}
 
 
-def _ensure_allowed(assessment, to):
-    if to not in Assessment.TRANSITIONS[assessment.status]:
-        raise ValidationError(
-            f"A {assessment.get_status_display().lower()} assessment cannot be "
-            f"{Assessment.Status(to).label.lower()}.",
-            code="transition_not_allowed",
-        )
+STEP = Assessment.WORKFLOW
 
 
 @transaction.atomic
@@ -143,17 +138,6 @@ def start_assessment(*, person, kind, by, cared_for=None, assessment_date=None):
     return assessment
 
 
-def _lock_draft(assessment):
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not locked.is_draft:
-        raise ValidationError(
-            "This assessment is completed and can no longer be edited. "
-            "Add an addendum to correct it.",
-            code="completed",
-        )
-    return locked
-
-
 def _section(locked, key):
     """A section's version row; unsaved, at version 0, if nobody has saved it yet.
     The assessment is locked, so no other save can create it meanwhile."""
@@ -170,7 +154,7 @@ def save_section(assessment, *, section, expected_version, by, write):
     formset's save). It runs only when the version the officer started from is still
     the latest, inside the same transaction as the version bump.
     """
-    locked = _lock_draft(assessment)
+    locked = lock(assessment, STEP.edit)
     row = _section(locked, section)
     check_version(row, expected_version, message=STALE_MESSAGE)
     write(locked)
@@ -205,7 +189,7 @@ def compute_eligibility(assessment):
 @transaction.atomic
 def confirm_eligibility(assessment, *, by, expected_version, note=""):
     """The officer confirms the computed eligibility; the result is recorded."""
-    locked = _lock_draft(assessment)
+    locked = lock(assessment, STEP.edit)
     row = _section(locked, AssessmentSection.Key.ELIGIBILITY)
     check_version(row, expected_version, message=STALE_MESSAGE)
     result = compute_eligibility(locked)
@@ -256,37 +240,20 @@ def completion_problems(assessment):
 @transaction.atomic
 def complete_assessment(assessment, *, by):
     """Draft -> completed. Afterwards it is read-only; corrections are addenda."""
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    _ensure_allowed(locked, Assessment.Status.COMPLETED)
+    locked = lock(assessment, STEP.complete)
     problems = completion_problems(locked)
     if problems:
         raise ValidationError(
             "This assessment cannot be completed yet: " + " ".join(problems),
             code="incomplete",
         )
-    locked.status = Assessment.Status.COMPLETED
-    locked.completed_by = by
-    locked.completed_at = timezone.now()
-    locked.save(update_fields=["status", "completed_by", "completed_at", "updated_at"])
-    record_event(
-        kind=AuditEvent.Kind.TRANSITION,
-        user=by,
-        site=locked.site,
-        obj=locked,
-        action="Assessment completed",
-    )
-    return locked
+    return apply(locked, STEP.complete, by=by)
 
 
 @transaction.atomic
 def add_addendum(assessment, *, by, reason, text):
     """A dated, signed correction to a completed assessment."""
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.is_draft:
-        raise ValidationError(
-            "Drafts are edited directly; addenda are for completed assessments.",
-            code="draft",
-        )
+    locked = lock(assessment, STEP.add_addendum)
     addendum = Addendum.objects.create(
         site=locked.site, assessment=locked, reason=reason, text=text, added_by=by
     )

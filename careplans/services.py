@@ -15,8 +15,8 @@ from sites.audit import record_event
 from sites.models import AuditEvent, Notification
 from sites.notify import notify
 from sites.permissions import Role
-from sites.shortcuts import lock_row
 from sites.versioning import check_version, save_versioned
+from sites.workflow import allows, apply, lock, transition
 
 from .models import (
     CarePlan,
@@ -33,6 +33,7 @@ from .routing import may_sign_off, route_for
 from .versions import same_cost_and_kinds
 
 S = CarePlan.Status
+STEP = CarePlan.WORKFLOW
 MIN_REASON_LENGTH = 10
 PLAN_STALE_MESSAGE = (
     "Someone else changed this plan while you were editing. Your text is shown "
@@ -50,19 +51,6 @@ RESPONSE_STALE_REMOVAL_MESSAGE = (
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _lock(plan):
-    return lock_row(plan)
-
-
-def _ensure(plan, to):
-    if to not in CarePlan.TRANSITIONS[plan.status]:
-        raise ValidationError(
-            f"A plan that is {plan.get_status_display().lower()} cannot become "
-            f"{S(to).label.lower()}.",
-            code="transition_not_allowed",
-        )
 
 
 def _audit(plan, by, action):
@@ -99,15 +87,6 @@ def _tell_author(plan, kind, message):
         link=plan_link(plan),
         subject=f"careplans.CarePlan:{plan.code}",
     )
-
-
-def _ensure_editable(plan):
-    if not plan.is_editable:
-        raise ValidationError(
-            "Only a draft plan can be changed. To change an approved plan, make a new "
-            "version of it.",
-            code="not_editable",
-        )
 
 
 def _require_reason(reason):
@@ -172,8 +151,7 @@ def create_plan(*, person, assessment, by, carer_assessment=None):
 @transaction.atomic
 def update_plan(plan, *, by, expected_version, **fields):
     """Change a draft plan's own details (not its responses), refusing a stale save."""
-    locked = _lock(plan)
-    _ensure_editable(locked)
+    locked = lock(plan, STEP.edit)
     check_version(locked, expected_version, message=PLAN_STALE_MESSAGE)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -215,8 +193,7 @@ def save_response(
 ):
     """Add a response to a draft plan, or change one (``response``, at the
     ``expected_version`` its form was loaded at). It must serve an outcome."""
-    locked = _lock(plan)
-    _ensure_editable(locked)
+    locked = lock(plan, STEP.edit)
     outcomes = _check_outcomes(locked, outcomes)
     if response is None:
         response = Response(site=locked.site, plan=locked)
@@ -240,8 +217,7 @@ def save_response(
 @transaction.atomic
 def remove_response(plan, response, *, by, expected_version):
     """Take a response out of a draft plan, unless it changed since it was shown."""
-    locked = _lock(plan)
-    _ensure_editable(locked)
+    locked = lock(plan, STEP.edit)
     current = _lock_response(
         locked, response, expected_version, RESPONSE_STALE_REMOVAL_MESSAGE
     )
@@ -274,50 +250,51 @@ def submission_problems(plan, responses):
 @transaction.atomic
 def submit_plan(plan, *, by):
     """Draft -> awaiting sign-off, awaiting panel, or (an unchanged revision) approved."""
-    locked = _lock(plan)
-    if locked.status != S.DRAFT:
-        _ensure(locked, S.AWAITING_SIGN_OFF)
+    locked = lock(
+        plan, STEP.submit_for_sign_off, STEP.submit_to_panel, STEP.approve_unchanged
+    )
     responses = list(locked.responses.all())
     problems = submission_problems(locked, responses)
     if problems:
         raise ValidationError(
             "The plan cannot be submitted yet: " + " ".join(problems), code="incomplete"
         )
-    now = timezone.now()
-    locked.submitted_by, locked.submitted_at = by, now
     previous = locked.previous
-    if previous is not None and previous.status in {S.APPROVED, S.UNDER_REVIEW}:
+    if previous is not None and allows(previous, STEP.supersede):
         before = list(previous.responses.all())
         if same_cost_and_kinds(before, responses):
-            locked.route = CarePlan.Route.UNCHANGED
-            locked.routing_reasons = [
-                "The weekly cost and the kinds of response are the same as in the "
-                f"approved version {previous.version_number}, so it is not routed again."
-            ]
-            locked.authorised_weekly = previous.authorised_weekly
             _decide(locked, by, PlanDecision.Kind.APPROVED_UNCHANGED)
             # The approval is the previous version's: its approver stands.
-            _activate(
+            return _activate(
                 locked,
-                by=previous.approved_by or by,
+                STEP.approve_unchanged,
+                by=by,
                 note=f"Approved under version {previous.version_number}'s approval: "
                 "no change in cost or kind.",
+                route=CarePlan.Route.UNCHANGED,
+                routing_reasons=[
+                    "The weekly cost and the kinds of response are the same as in the "
+                    f"approved version {previous.version_number}, so it is not routed "
+                    "again."
+                ],
+                authorised_weekly=previous.authorised_weekly,
+                approved_by=previous.approved_by or by,
+                approved_at=timezone.now(),
             )
-            _audit(locked, by, "Plan submitted: approved unchanged")
-            return locked
     routing = route_for(locked, responses)
-    locked.route = routing.route
-    locked.routing_reasons = routing.reasons
     if routing.route == CarePlan.Route.PANEL:
-        _ensure(locked, S.AWAITING_PANEL)
-        locked.status = S.AWAITING_PANEL
-        locked.needs_panel_since = now
+        step, extra = STEP.submit_to_panel, {"needs_panel_since": timezone.now()}
     else:
-        _ensure(locked, S.AWAITING_SIGN_OFF)
-        locked.status = S.AWAITING_SIGN_OFF
-    locked.save()
+        step, extra = STEP.submit_for_sign_off, {}
+    apply(
+        locked,
+        step,
+        by=by,
+        route=routing.route,
+        routing_reasons=routing.reasons,
+        **extra,
+    )
     _decide(locked, by, PlanDecision.Kind.SUBMITTED)
-    _audit(locked, by, f"Plan submitted: {locked.get_status_display().lower()}")
     return locked
 
 
@@ -332,44 +309,41 @@ def _first_review_due(plan):
     return start + timedelta(weeks=weeks)
 
 
-def _activate(plan, *, by, note=""):
-    """Make a plan the active one: approve it, supersede its previous version, and
-    schedule its first review."""
-    plan.status = S.APPROVED
-    plan.approved_by, plan.approved_at = by, timezone.now()
-    plan.approval_note = note
-    if plan.authorised_weekly is None:
-        plan.authorised_weekly = plan_costs(plan.responses.all())["weekly"]
-    plan.save()
-    previous = plan.previous
-    if previous is not None and previous.status in {S.APPROVED, S.UNDER_REVIEW}:
-        previous.status = S.CLOSED
-        previous.closed_at = timezone.now()
-        previous.closed_reason = f"Replaced by version {plan.version_number}."
-        previous.save(
-            update_fields=["status", "closed_at", "closed_reason", "updated_at"]
-        )
-        previous.reviews.open().update(status=Review.Status.CANCELLED)
-    _schedule_review(plan, kind=Review.Kind.FIRST, due=_first_review_due(plan))
+def _cancel_open_reviews(plan, *, by):
+    for review in plan.reviews.open():
+        transition(review, Review.WORKFLOW.cancel, by=by)
+
+
+def _activate(locked, step, *, by, note="", **changes):
+    """Approve a plan by ``step``: it becomes the active one, its previous version is
+    closed as replaced, and its first review is scheduled."""
+    if locked.authorised_weekly is None and "authorised_weekly" not in changes:
+        changes["authorised_weekly"] = plan_costs(locked.responses.all())["weekly"]
+    apply(locked, step, by=by, approval_note=note, **changes)
+    if locked.previous_id is not None:
+        previous = lock(locked.previous)
+        if allows(previous, STEP.supersede):
+            apply(
+                previous,
+                STEP.supersede,
+                by=by,
+                closed_reason=f"Replaced by version {locked.version_number}.",
+            )
+            _cancel_open_reviews(previous, by=by)
+    _schedule_review(locked, kind=Review.Kind.FIRST, due=_first_review_due(locked))
+    return locked
 
 
 @transaction.atomic
 def sign_off_plan(plan, *, by, note=""):
     """Awaiting sign-off -> approved, by a manager within their delegated limit."""
-    locked = _lock(plan)
-    _ensure(locked, S.APPROVED)
-    if locked.status != S.AWAITING_SIGN_OFF:
-        raise ValidationError(
-            "Only a plan awaiting sign-off can be signed off.",
-            code="transition_not_allowed",
-        )
+    locked = lock(plan, STEP.sign_off)
     weekly = plan_costs(locked.responses.all())["weekly"]
     allowed, why = may_sign_off(locked, by, weekly=weekly)
     if not allowed:
         raise ValidationError(why, code="not_allowed")
     _decide(locked, by, PlanDecision.Kind.SIGNED_OFF, note)
-    _activate(locked, by=by, note=note)
-    _audit(locked, by, "Plan signed off")
+    _activate(locked, STEP.sign_off, by=by, note=note)
     _tell_author(
         locked,
         Notification.Kind.PLAN_DECIDED,
@@ -381,19 +355,12 @@ def sign_off_plan(plan, *, by, note=""):
 @transaction.atomic
 def return_plan(plan, *, by, reason):
     """Awaiting sign-off -> draft, with the reasons shown to the officer."""
-    locked = _lock(plan)
-    if locked.status != S.AWAITING_SIGN_OFF:
-        raise ValidationError(
-            "Only a plan awaiting sign-off can be returned here.",
-            code="transition_not_allowed",
-        )
+    locked = lock(plan, STEP.return_from_sign_off)
     if by.pk == locked.written_by_id:
         raise ValidationError("Nobody returns a plan they wrote.", code="not_allowed")
     _require_reason(reason)
-    locked.status = S.DRAFT
-    locked.save(update_fields=["status", "updated_at"])
+    apply(locked, STEP.return_from_sign_off, by=by)
     _decide(locked, by, PlanDecision.Kind.RETURNED, reason)
-    _audit(locked, by, "Plan returned")
     _tell_author(
         locked,
         Notification.Kind.PLAN_RETURNED,
@@ -412,55 +379,42 @@ def approve_plan_by_panel(
     ``review_by`` (a panel condition) brings the first review forward to that date.
     The panels app tells the officer, with the panel's full decision.
     """
-    locked = _lock(plan)
-    if locked.status != S.AWAITING_PANEL:
-        raise ValidationError(
-            "Only a plan awaiting panel can be approved by a panel.",
-            code="transition_not_allowed",
-        )
+    locked = lock(plan, STEP.approve_by_panel)
     if authorised_weekly is None or authorised_weekly < 0:
         raise ValidationError(
             "The authorised amount cannot be negative.", code="amount"
         )
-    locked.authorised_weekly = authorised_weekly
     _decide(locked, by, PlanDecision.Kind.APPROVED_BY_PANEL, note)
-    _activate(locked, by=by, note=note)
+    _activate(
+        locked,
+        STEP.approve_by_panel,
+        by=by,
+        note=note,
+        authorised_weekly=authorised_weekly,
+    )
     if review_by is not None:
         locked.reviews.open().filter(kind=Review.Kind.FIRST).update(due_date=review_by)
-    _audit(locked, by, "Plan approved by panel")
     return locked
 
 
 @transaction.atomic
 def return_plan_from_panel(plan, *, by, reason):
     """Awaiting panel -> draft (deferred or referred back), with the panel's reasons."""
-    locked = _lock(plan)
-    if locked.status != S.AWAITING_PANEL:
-        raise ValidationError(
-            "Only a plan awaiting panel can be returned by a panel.",
-            code="transition_not_allowed",
-        )
+    locked = lock(plan, STEP.return_from_panel)
     _require_reason(reason)
-    locked.status = S.DRAFT
-    locked.needs_panel_since = None
-    locked.save(update_fields=["status", "needs_panel_since", "updated_at"])
+    apply(locked, STEP.return_from_panel, by=by, needs_panel_since=None)
     _decide(locked, by, PlanDecision.Kind.RETURNED_BY_PANEL, reason)
-    _audit(locked, by, "Plan returned by panel")
     return locked
 
 
 @transaction.atomic
 def close_plan(plan, *, by, reason):
-    locked = _lock(plan)
-    _ensure(locked, S.CLOSED)
+    """Close a plan (abandoned draft, declined by panel, or no longer needed)."""
+    locked = lock(plan, STEP.close)
     _require_reason(reason)
-    locked.status = S.CLOSED
-    locked.closed_at = timezone.now()
-    locked.closed_reason = reason
-    locked.save(update_fields=["status", "closed_at", "closed_reason", "updated_at"])
-    locked.reviews.open().update(status=Review.Status.CANCELLED)
+    apply(locked, STEP.close, by=by, closed_reason=reason)
+    _cancel_open_reviews(locked, by=by)
     _decide(locked, by, PlanDecision.Kind.CLOSED, reason)
-    _audit(locked, by, "Plan closed")
     return locked
 
 
@@ -470,12 +424,7 @@ def close_plan(plan, *, by, reason):
 @transaction.atomic
 def revise_plan(plan, *, by):
     """An approved plan is never edited: copy it into a new draft version."""
-    locked = _lock(plan)
-    if locked.status not in {S.APPROVED, S.UNDER_REVIEW}:
-        raise ValidationError(
-            "Only an approved plan can be changed by a new version.",
-            code="transition_not_allowed",
-        )
+    locked = lock(plan, STEP.revise)
     pending = locked.revisions.exclude(status=S.CLOSED).first()
     if pending is not None:
         raise ValidationError(
@@ -538,15 +487,9 @@ def revise_plan(plan, *, by):
 
 @transaction.atomic
 def start_review(review, *, by):
-    """Approved -> under review."""
-    locked = _lock(review.plan)
-    _ensure(locked, S.UNDER_REVIEW)
-    if review.status != Review.Status.SCHEDULED:
-        raise ValidationError("This review is not open.", code="review_closed")
-    locked.status = S.UNDER_REVIEW
-    locked.save(update_fields=["status", "updated_at"])
-    _audit(locked, by, "Review started")
-    return locked
+    """Approved -> under review, for a review that is still open."""
+    review = lock(review, Review.WORKFLOW.complete)
+    return transition(review.plan, STEP.start_review, by=by)
 
 
 @transaction.atomic
@@ -557,14 +500,10 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
     Under review -> approved; the next review is scheduled. A "plan changed" result
     also drafts the next version of the plan.
     """
-    review = Review.objects.select_for_update().get(pk=review.pk)
-    if review.status != Review.Status.SCHEDULED:
-        raise ValidationError(
-            "This review has already been recorded.", code="review_closed"
-        )
-    locked = _lock(review.plan)
-    if locked.status != S.UNDER_REVIEW:
-        raise ValidationError("Start the review first.", code="transition_not_allowed")
+    review = lock(review, Review.WORKFLOW.complete)
+    locked = lock(review.plan, STEP.finish_review)
+    if result not in Review.Result.values:
+        raise ValidationError("Say what happens to the plan now.", code="result")
     served = set(
         ResponseOutcome.objects.filter(response__plan=locked).values_list(
             "desired_outcome_id", flat=True
@@ -592,14 +531,20 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
             rating=rating,
             person_view=view,
         )
-    review.status = Review.Status.COMPLETED
-    review.result = result
-    review.person_view = person_view
-    review.notes = notes
-    review.completed_by, review.completed_at = by, timezone.now()
-    review.save()
-    locked.status = S.APPROVED
-    locked.save(update_fields=["status", "updated_at"])
+    apply(
+        review,
+        Review.WORKFLOW.complete,
+        by=by,
+        result=result,
+        person_view=person_view,
+        notes=notes,
+    )
+    apply(
+        locked,
+        STEP.finish_review,
+        by=by,
+        action=f"Review recorded: {Review.Result(result).label.lower()}",
+    )
     policy = ReviewPolicy.objects.filter(site=locked.site).first()
     months = policy.later_review_months if policy else 12
     _schedule_review(
@@ -607,7 +552,6 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
         kind=Review.Kind.ANNUAL,
         due=timezone.localdate() + timedelta(days=round(months * 365 / 12)),
     )
-    _audit(locked, by, f"Review recorded: {review.get_result_display().lower()}")
     revision = None
     if result == Review.Result.PLAN_CHANGED:
         revision = revise_plan(locked, by=by)

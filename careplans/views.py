@@ -15,6 +15,7 @@ from sites.models import AuditEvent
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 from sites.versioning import VersionedEdit, posted_version
+from sites.workflow import allowed_steps, allows
 
 from . import routing, selectors, services
 from .forms import (
@@ -83,10 +84,9 @@ def plan_detail(request, site_slug, code):
     record_access(request, plan)
     context = selectors.plan_page_context(plan)
     caps = request.capabilities
-    context["may_edit"] = plan.is_editable and "plan" in caps
-    context["may_sign_off"] = (
-        plan.status == CarePlan.Status.AWAITING_SIGN_OFF and "sign_off_plan" in caps
-    )
+    context["steps"] = steps = allowed_steps(plan)
+    context["may_edit"] = "edit" in steps and "plan" in caps
+    context["may_sign_off"] = "sign_off" in steps and "sign_off_plan" in caps
     if context["may_sign_off"]:
         allowed, why = routing.may_sign_off(
             plan, request.user, weekly=context["costs"]["weekly"]
@@ -372,9 +372,9 @@ def review_record(request, site_slug, code):
         Review.objects.select_related("plan__person"), request.site, code=code
     )
     plan = review.plan
-    if (
-        review.status != Review.Status.SCHEDULED
-        or plan.status != CarePlan.Status.UNDER_REVIEW
+    if not (
+        allows(review, Review.WORKFLOW.complete)
+        and allows(plan, CarePlan.WORKFLOW.finish_review)
     ):
         messages.info(request, "This review is not open for recording.")
         return redirect("plan_detail", site_slug=site_slug, code=plan.code)

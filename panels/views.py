@@ -12,6 +12,7 @@ from sites.forms import add_service_errors, error_text
 from sites.models import AuditEvent
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
+from sites.workflow import allowed_steps
 
 from . import selectors, services
 from .forms import (
@@ -89,8 +90,9 @@ def meeting_detail(request, site_slug, code):
         "summaries": summaries,
         "attendance": list(meeting.attendance.all()),
         "may_manage": "manage_panels" in caps,
+        "steps": allowed_steps(meeting),
     }
-    if context["may_manage"] and meeting.status != PanelMeeting.Status.CLOSED:
+    if context["may_manage"] and "take_items" in context["steps"]:
         context["waiting"] = [
             p for p in selectors.waiting_plans(request.site) if not p.open_item
         ]
@@ -101,7 +103,7 @@ def meeting_detail(request, site_slug, code):
             .exclude(status=PanelMeeting.Status.CLOSED)
             .order_by("starts_at")
         )
-        if meeting.status == PanelMeeting.Status.SCHEDULED:
+        if "open" in context["steps"]:
             context["open_form"] = OpenMeetingForm(
                 people=_meeting_people(meeting, items)
             )
