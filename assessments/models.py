@@ -426,6 +426,10 @@ class AssessmentSection(SiteScoped, Versioned):
         NEEDS = "needs", "Needs, and what would usually be offered"
         DESIRED_OUTCOMES = "desired_outcomes", "What they want, in their own words"
 
+    # The sections whose answers eligibility is worked out from: saving one clears a
+    # confirmation and moves the eligibility section's version on.
+    ELIGIBILITY_INPUTS = frozenset({Key.OUTCOMES, Key.WELLBEING})
+
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="saved_sections"
     )

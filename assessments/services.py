@@ -31,9 +31,6 @@ PERSON_STALE_MESSAGE = (
     "shown below; check them against the latest and save again."
 )
 
-# Sections whose answers feed eligibility: changing them clears the confirmation.
-ELIGIBILITY_INPUTS = {AssessmentSection.Key.OUTCOMES, AssessmentSection.Key.WELLBEING}
-
 
 STEP = Assessment.WORKFLOW
 
@@ -160,7 +157,7 @@ def save_section(assessment, *, section, expected_version, by, write):
     write(locked)
     save_versioned(row)
     fields = ["updated_at"]
-    if section in ELIGIBILITY_INPUTS:
+    if section in AssessmentSection.ELIGIBILITY_INPUTS:
         # The result worked out from these answers may have changed: a confirmation
         # from a page showing the old one is stale, and a given one no longer holds.
         save_versioned(_section(locked, AssessmentSection.Key.ELIGIBILITY))

@@ -57,7 +57,7 @@ def save_versioned(record, *, update_fields=None):
     return record
 
 
-@dataclass
+@dataclass(slots=True)
 class VersionedEdit:
     """The optimistic-lock state of one edit form, for its template.
 

@@ -10,7 +10,7 @@ from django_scopes import scope, scopes_disabled
 
 from assessments import services
 from assessments.models import Addendum, Assessment
-from assessments.sections import BY_KEY, bind
+from assessments.sections import BY_KEY
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.factories import (
@@ -56,7 +56,7 @@ def section_post(assessment, key, **changes):
     (a value of None leaves the field out, as an unticked box is)."""
     with scope(site=assessment.site):
         current = Assessment.objects.get(pk=assessment.pk)
-        bound = bind(BY_KEY[key], current)
+        bound = BY_KEY[key].bind(current)
         data = {"version": str(current.section_version(key))}
         if bound.form is not None:
             data |= field_values(bound.form)
