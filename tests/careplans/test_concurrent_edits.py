@@ -2,10 +2,12 @@
 The second save is refused with a clear message, keeps what they typed and shows what
 the first person saved; nothing is silently lost."""
 
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -253,3 +255,54 @@ def test_changing_a_response_leaves_an_open_edit_of_the_plan_details_current(
     assert saved.status_code == 302
     assert reload(plan).person_views == "Happy with it."
     assert reload(plan).status == CarePlan.Status.DRAFT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_saving_one_response_at_the_same_moment_keep_exactly_one_change(
+    site_a, officer, second_officer, senior
+):
+    if connection.vendor == "sqlite":
+        pytest.skip("row locks need PostgreSQL; the view tests above are deterministic")
+    with scopes_disabled():
+        limits(site_a, senior)
+        plan = plan_with(site_a, officer, (("standard", "20.00", 1),))
+        response = plan.responses.get()
+        outcomes = list(response.outcomes.all())
+    barrier = threading.Barrier(2, timeout=10)
+    results = {}
+
+    def save_in_thread(who, user, words):
+        # Each thread has its own connection and its own django-scopes state.
+        try:
+            with scopes_disabled():
+                barrier.wait()
+                services.save_response(
+                    plan,
+                    by=user,
+                    response=response,
+                    expected_version=1,
+                    outcomes=outcomes,
+                    description=words,
+                )
+            results[who] = "saved"
+        except Exception as error:  # any other error fails the assertions below
+            results[who] = error
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save_in_thread, args=(name, user, f"By {name}"))
+        for name, user in (("first", officer), ("second", second_officer))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert not any(thread.is_alive() for thread in threads)
+    assert list(results.values()).count("saved") == 1, results
+    [refused] = [r for r in results.values() if isinstance(r, ValidationError)]
+    assert refused.code == "stale"
+    winner = next(who for who, result in results.items() if result == "saved")
+    stored = reload(response)
+    assert (stored.description, stored.version) == (f"By {winner}", 2)
