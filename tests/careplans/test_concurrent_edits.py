@@ -15,7 +15,7 @@ from careplans import services
 from careplans.models import CarePlan, Response
 from sites.permissions import Role
 from tests.factories import member
-from tests.plan_factories import limits, plan_with
+from tests.plan_factories import add_response, draft_plan, limits, plan_with
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +306,75 @@ def test_two_people_saving_one_response_at_the_same_moment_keep_exactly_one_chan
     winner = next(who for who, result in results.items() if result == "saved")
     stored = reload(response)
     assert (stored.description, stored.version) == (f"By {winner}", 2)
+
+
+# Session, user, memberships; the plan, the response and the site; the outcomes it
+# may serve (read for the field and again to render the boxes) and those it serves;
+# the catalogue of services it may replace; the session's new expiry (savepoint,
+# update, release). None of it grows with the number of outcomes.
+RESPONSE_FORM_QUERIES = 13
+# The same page after a refused save, plus: validating the ticked outcomes; the
+# model's four check constraints (savepoint, check, release each); the service's
+# savepoint, the plan locked with its site, the outcomes it may serve, the response
+# locked and found stale, rolled back and released; the response as now saved and
+# what it serves.
+STALE_RESPONSE_QUERIES = 35
+
+
+@pytest.mark.parametrize("outcomes", [1, 4])
+def test_the_response_form_takes_a_fixed_number_of_queries(
+    client, officer, site_a, senior, outcomes, django_assert_num_queries
+):
+    with scopes_disabled():
+        limits(site_a, senior)
+        plan = draft_plan(site_a, officer, outcomes=outcomes)
+        response = add_response(plan, officer)
+    client.force_login(officer)
+
+    with django_assert_num_queries(RESPONSE_FORM_QUERIES):
+        page = client.get(url("response_edit", plan.code, response.code))
+
+    assert page.content.decode().count('name="outcomes"') == outcomes
+
+
+@pytest.mark.parametrize("outcomes", [1, 4])
+def test_a_refused_stale_response_takes_a_fixed_number_of_queries(
+    client, officer, site_a, senior, outcomes, django_assert_num_queries
+):
+    with scopes_disabled():
+        limits(site_a, senior)
+        plan = draft_plan(site_a, officer, outcomes=outcomes)
+        response = add_response(plan, officer)
+    client.force_login(officer)
+    data = response_form(client, plan, response) | {"description": "Mine"}
+    with scopes_disabled():
+        add_response(plan, officer, response=response, description="Theirs")
+
+    with django_assert_num_queries(STALE_RESPONSE_QUERIES):
+        refused = client.post(url("response_edit", plan.code, response.code), data)
+
+    assert "Theirs" in saved_meanwhile(refused.content.decode())
+
+
+def test_a_refused_stale_edit_of_the_plan_takes_a_fixed_number_of_queries(
+    client, officer, second_officer, plan, django_assert_num_queries
+):
+    with scopes_disabled():
+        services.update_plan(
+            plan,
+            by=second_officer,
+            expected_version=plan.version,
+            person_views="Theirs.",
+        )
+    client.force_login(officer)
+    data = {"version": str(plan.version), "start_date": plan.start_date.isoformat()}
+
+    # Session, user, memberships; the plan with its person; the service's savepoint,
+    # the plan locked and found stale, rolled back and released; the plan as now
+    # saved; the session's new expiry (savepoint, update, release).
+    with django_assert_num_queries(12):
+        refused = client.post(
+            url("plan_edit", plan.code), data | {"person_views": "Mine."}
+        )
+
+    assert "Theirs." in saved_meanwhile(refused.content.decode())

@@ -150,3 +150,39 @@ def test_text_kept_across_a_time_out_is_checked_against_the_version_it_was_typed
     assert "0100 111" in html
     with scopes_disabled():
         assert Person.objects.get(pk=person.pk).phone == "0100 111"
+
+
+def _person_form(person, **changes):
+    return {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "date_of_birth": person.date_of_birth.isoformat(),
+        "version": str(person.version),
+        **changes,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("staff", [1, 4])
+def test_a_refused_stale_edit_of_a_person_takes_a_fixed_number_of_queries(
+    client, site_a, officer, manager, staff, django_assert_num_queries
+):
+    from sites.permissions import Role
+    from tests.factories import member
+
+    for i in range(staff):
+        member(site_a, Role.ASSESSING_OFFICER, f"worker-{i}")
+    with scopes_disabled():
+        person = PersonFactory(site=site_a)
+        services.update_person(person, by=manager, expected_version=1, phone="1")
+    client.force_login(officer)
+    address = reverse("person_edit", args=["alpha", person.code])
+
+    # Session, user, memberships; the person; the service's savepoint, the person
+    # locked and found stale, rolled back and released; the person as now saved with
+    # their worker; the workers to choose from, to render the list; the session's new
+    # expiry (savepoint, update, release). None of it grows with the number of staff.
+    with django_assert_num_queries(13):
+        refused = client.post(address, _person_form(person, phone="2", version="1"))
+
+    assert "Saved meanwhile by someone else" in refused.content.decode()
