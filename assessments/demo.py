@@ -13,7 +13,17 @@ from sites.models import Site
 
 from . import services
 from .domains import UnableReason, WellbeingImpactLevel
-from .models import Assessment, CarerLink, DesiredOutcome, Need, Person, StandardService
+from .models import (
+    Assessment,
+    AssessmentSection,
+    CarerLink,
+    DesiredOutcome,
+    Need,
+    Person,
+    StandardService,
+)
+
+Key = AssessmentSection.Key
 
 CATALOGUE = [
     ("Community meals", "A hot meal delivered at lunchtime, seven days.", "38.50"),
@@ -82,11 +92,11 @@ def fill_assessment(
             write=writer,
         )
 
-    save("involvement", write({"involved": texts.pop("involved")}))
-    save("what_matters", write({"what_matters": texts.pop("what_matters")}))
-    save("strengths", write({"strengths": texts.pop("strengths")}))
+    save(Key.INVOLVEMENT, write({"involved": texts.pop("involved")}))
+    save(Key.WHAT_MATTERS, write({"what_matters": texts.pop("what_matters")}))
+    save(Key.STRENGTHS, write({"strengths": texts.pop("strengths")}))
     if texts:
-        save("carer", write(texts))
+        save(Key.CARER, write(texts))
 
     def write_outcomes(locked):
         locked.needs_arise_from_condition = condition
@@ -98,7 +108,7 @@ def fill_assessment(
                 rating.reasons, rating.notes = unable[rating.domain]
                 rating.save()
 
-    save("outcomes", write_outcomes)
+    save(Key.OUTCOMES, write_outcomes)
 
     def write_wellbeing(locked):
         for impact in locked.wellbeing_impacts.all():
@@ -106,12 +116,12 @@ def fill_assessment(
                 impact.level, impact.notes = wellbeing[impact.area]
                 impact.save()
 
-    save("wellbeing", write_wellbeing)
+    save(Key.WELLBEING, write_wellbeing)
     current = Assessment.objects.get(pk=assessment.pk)
     services.confirm_eligibility(
         current,
         by=by,
-        expected_version=current.section_version("eligibility"),
+        expected_version=current.section_version(Key.ELIGIBILITY),
         note=note,
     )
 
@@ -138,7 +148,7 @@ def fill_assessment(
                 position=i,
             )
 
-    save("needs", write_rows)
+    save(Key.NEEDS, write_rows)
     return Assessment.objects.get(pk=assessment.pk)
 
 

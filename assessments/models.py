@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 
-from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
 from sites.money import format_gbp
 from sites.text import shorten
+from sites.workflow import Step, Workflow
 
 from .domains import (
     OUTCOME_LABELS,
@@ -84,7 +85,7 @@ class PersonQuerySet(SiteScopedQuerySet):
         return self.filter(query).order_by(*ordered)
 
 
-class Person(SiteScoped):
+class Person(SiteScoped, Versioned):
     """Someone the site assesses or supports: an adult needing care, or a carer."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -118,7 +119,6 @@ class Person(SiteScoped):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    version = models.PositiveIntegerField(default=1)
 
     objects = scoped_manager(PersonQuerySet)
 
@@ -229,7 +229,35 @@ class Assessment(SiteScoped):
         DRAFT = "draft", "Draft"
         COMPLETED = "completed", "Completed"
 
-    TRANSITIONS = {Status.DRAFT: {Status.COMPLETED}, Status.COMPLETED: set()}
+    WORKFLOW = Workflow(
+        Status,
+        Step(
+            "complete",
+            {Status.DRAFT},
+            Status.COMPLETED,
+            action="Assessment completed",
+            stamp_at="completed_at",
+            stamp_by="completed_by",
+            refusal="A {status} assessment cannot be completed.",
+        ),
+        # Not transitions: what each status allows.
+        Step(
+            "edit",
+            {Status.DRAFT},
+            None,
+            refusal="This assessment is completed and can no longer be edited. "
+            "Add an addendum to correct it.",
+            code="completed",
+        ),
+        Step(
+            "add_addendum",
+            {Status.COMPLETED},
+            None,
+            refusal="Drafts are edited directly; addenda are for completed assessments.",
+            code="draft",
+        ),
+    )
+    TRANSITIONS = WORKFLOW.transitions
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(
@@ -331,10 +359,6 @@ class Assessment(SiteScoped):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
 
-    # Optimistic locking per section: {section key: version}. Two officers may work on
-    # different sections of one draft; the same section refuses a stale save.
-    section_versions = models.JSONField(default=dict, blank=True)
-
     objects = scoped_manager(AssessmentQuerySet)
 
     class Meta:
@@ -367,8 +391,59 @@ class Assessment(SiteScoped):
     def outcome_domains(self):
         return CarerOutcome if self.is_carer else AdultOutcome
 
+    @property
+    def section_versions(self) -> dict:
+        """{section key: version} of the sections saved so far (``AssessmentSection``;
+        prefetch ``saved_sections`` to read them with the assessment)."""
+        return {row.key: row.version for row in self.saved_sections.all()}
+
     def section_version(self, key: str) -> int:
-        return int(self.section_versions.get(key, 0))
+        """How often one section has been saved: 0 until the first save."""
+        return self.section_versions.get(key, 0)
+
+
+class AssessmentSection(SiteScoped, Versioned):
+    """One section of an assessment as a record people edit: its version.
+
+    Officers working on different sections of one draft never clash; two on the same
+    section cannot overwrite each other. A section nobody has saved has no row yet
+    (version 0); its first save creates it. The section's answers themselves live on
+    the assessment and its rows, whose history records every change, so this counter
+    keeps no history of its own.
+    """
+
+    class Key(models.TextChoices):
+        INVOLVEMENT = "involvement", "Who was involved"
+        WHAT_MATTERS = "what_matters", "What matters to them"
+        STRENGTHS = "strengths", "Strengths and support already around them"
+        CARER = "carer", "Their caring role"
+        OUTCOMES = "outcomes", "Care Act outcomes"
+        WELLBEING = "wellbeing", "Impact on wellbeing"
+        ELIGIBILITY = "eligibility", "Eligibility"
+        NEEDS = "needs", "Needs, and what would usually be offered"
+        DESIRED_OUTCOMES = "desired_outcomes", "What they want, in their own words"
+
+    # The sections whose answers eligibility is worked out from: saving one clears a
+    # confirmation and moves the eligibility section's version on.
+    ELIGIBILITY_INPUTS = frozenset({Key.OUTCOMES, Key.WELLBEING})
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="saved_sections"
+    )
+    key = models.CharField(max_length=30, choices=Key.choices)
+    # No change history: a counter; the answers it guards keep theirs (docstring).
+    history = None
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "key"], name="assessment_section_unique_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_key_display()} (version {self.version})"
 
 
 class OutcomeRating(SiteScoped):

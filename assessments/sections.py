@@ -1,112 +1,169 @@
-"""The sections of an assessment. Each is saved on its own, so nothing waits for the
-whole form and two officers can work on different sections of one draft."""
+"""The sections of an assessment, each an object that owns its form, its template
+fragments and its save.
+
+Each section is saved on its own, so nothing waits for the whole form and two officers
+can work on different sections of one draft. The section view binds one to the
+posted data, saves it and renders it; nothing compares section names. A section's
+version (the optimistic lock) is its ``AssessmentSection`` row.
+"""
 
 from dataclasses import dataclass
 
-from . import forms as f
-from .models import Assessment
+from django.core.exceptions import ValidationError
+from django.forms import BaseFormSet, Form
 
-NEEDS, CARER = Assessment.Kind.NEEDS, Assessment.Kind.CARER
+from sites.forms import error_text
+from sites.versioning import STALE, VersionedEdit
+
+from . import forms as f
+from . import services
+from .models import Assessment, AssessmentSection
+
+Key = AssessmentSection.Key
+BOTH_KINDS = (Assessment.Kind.NEEDS, Assessment.Kind.CARER)
+CARERS_ONLY = (Assessment.Kind.CARER,)
+TEMPLATES = "assessments/sections"
 
 
 @dataclass(frozen=True)
 class Section:
-    key: str
-    title: str
-    kinds: tuple = (NEEDS, CARER)
-    form_class: type | None = None  # a ModelForm on the assessment itself
-    formset_class: type | None = None  # rows belonging to the assessment
-    rows: str = ""  # related name of those rows (for the formset queryset)
+    """A section whose form edits fields of the assessment itself."""
+
+    key: Key
+    read_template: str  # the section as saved, for reading (and beside a stale save)
+    form_class: type | None = None  # a ModelForm on the assessment
+    form_template: str = f"{TEMPLATES}/_form.html"
     intro: str = ""
+    kinds: tuple = BOTH_KINDS
+    submit_label: str = "Save this section"
+
+    @property
+    def title(self) -> str:
+        return self.key.label
+
+    @property
+    def feeds_eligibility(self) -> bool:
+        return self.key in AssessmentSection.ELIGIBILITY_INPUTS
 
     def applies_to(self, assessment) -> bool:
         return assessment.kind in self.kinds
 
+    def bind(self, assessment, data=None):
+        """The section's forms bound to ``data`` (posted, or kept across a time-out)
+        or to the saved values, at the version they were loaded at."""
+        return BoundSection(
+            section=self,
+            assessment=assessment,
+            form=self.make_form(assessment, data),
+            formset=self.make_formset(assessment, data),
+            edit=VersionedEdit.start(assessment.section_version(self.key), data),
+        )
 
-SECTIONS = [
-    Section(
-        "involvement",
-        "Who was involved",
-        form_class=f.InvolvementForm,
-        intro="Everyone who took part, and the date of the assessment.",
-    ),
-    Section(
-        "what_matters",
-        "What matters to them",
-        form_class=f.WhatMattersForm,
-    ),
-    Section(
-        "strengths",
-        "Strengths and support already around them",
-        form_class=f.StrengthsForm,
-    ),
-    Section(
-        "carer",
-        "Their caring role",
-        kinds=(CARER,),
-        form_class=f.CarerSectionForm,
-        intro="Whether they are able and willing to care, now and in future, and what "
-        "caring means for the rest of their life.",
-    ),
-    Section(
-        "outcomes",
-        "Care Act outcomes",
-        form_class=f.OutcomesConditionForm,
-        formset_class=f.OutcomeRatingFormSet,
-        rows="outcome_ratings",
-        intro="For each outcome: can they achieve it? If not, why (the statutory reasons).",
-    ),
-    Section(
-        "wellbeing",
-        "Impact on wellbeing",
-        formset_class=f.WellbeingFormSet,
-        rows="wellbeing_impacts",
-        intro="The areas of wellbeing in section 1 of the Care Act, in no order of "
-        "priority.",
-    ),
-    Section(
-        "eligibility",
-        "Eligibility",
-        form_class=f.EligibilityConfirmForm,
-        intro="Worked out from the answers above by the Eligibility Regulations 2015. "
-        "Check the reasoning, then confirm it.",
-    ),
-    Section(
-        "needs",
-        "Needs, and what would usually be offered",
-        formset_class=f.NeedFormSet,
-        rows="needs",
-        intro="Each need in plain words, the outcomes it relates to, and the standard "
-        "service the team would usually offer — so the plan can later be compared "
-        "with it.",
-    ),
-    Section(
-        "desired_outcomes",
-        "What they want, in their own words",
-        formset_class=f.DesiredOutcomeFormSet,
-        rows="desired_outcomes",
-        intro="Write down what the person (and their carer) said they want, as they said "
-        "it. Not the service: the outcome.",
-    ),
-]
+    def read_only(self, assessment):
+        """The section shown, not edited (a completed assessment, or a reader)."""
+        return BoundSection(section=self, assessment=assessment)
 
-BY_KEY = {section.key: section for section in SECTIONS}
+    def make_form(self, assessment, data):
+        if self.form_class is None:
+            return None
+        return self.form_class(data, instance=assessment, prefix=self.key)
+
+    def make_formset(self, assessment, data):
+        return None
+
+    def write(self, bound, locked):
+        """Store the validated input on the locked, freshly read assessment."""
+        form = bound.form
+        names = [name for name in form.Meta.fields if name in form.cleaned_data]
+        for name in names:
+            setattr(locked, name, form.cleaned_data[name])
+        locked.save(update_fields=[*names, "updated_at"])
+
+    def save(self, bound, *, by):
+        """Save validated input through the services (which refuse a stale save)."""
+        return services.save_section(
+            bound.assessment,
+            section=self.key,
+            expected_version=bound.edit.version,
+            by=by,
+            write=lambda locked: self.write(bound, locked),
+        )
 
 
-def sections_for(assessment):
-    return [s for s in SECTIONS if s.applies_to(assessment)]
+@dataclass(frozen=True)
+class OutcomesSection(Section):
+    """The Care Act outcomes grid, and the condition questions beside it."""
+
+    def make_formset(self, assessment, data):
+        return f.OutcomeRatingFormSet(
+            data,
+            queryset=assessment.outcome_ratings.all(),
+            prefix=self.key,
+            form_kwargs={"carer": assessment.is_carer},
+        )
+
+    def write(self, bound, locked):
+        super().write(bound, locked)
+        bound.formset.save()
 
 
-@dataclass
+@dataclass(frozen=True)
+class WellbeingSection(Section):
+    """One row per area of wellbeing; nothing on the assessment itself."""
+
+    def make_formset(self, assessment, data):
+        return f.WellbeingFormSet(
+            data, queryset=assessment.wellbeing_impacts.all(), prefix=self.key
+        )
+
+    def write(self, bound, locked):
+        bound.formset.save()
+
+
+@dataclass(frozen=True)
+class RowsSection(Section):
+    """Rows that belong to the assessment, added, changed and removed together."""
+
+    formset_class: type | None = None
+    row_label: str = ""  # "Need" 1, 2...
+    new_row_label: str = ""  # "Add a need"
+    form_template: str = f"{TEMPLATES}/_rows.html"
+
+    def make_formset(self, assessment, data):
+        return self.formset_class(data, instance=assessment, prefix=self.key)
+
+    def write(self, bound, locked):
+        bound.formset.instance = locked
+        bound.formset.save()
+
+
+@dataclass(frozen=True)
+class EligibilitySection(Section):
+    """Worked out from the answers; the officer confirms it (its own service)."""
+
+    submit_label: str = "Confirm eligibility"
+
+    def save(self, bound, *, by):
+        return services.confirm_eligibility(
+            bound.assessment,
+            by=by,
+            expected_version=bound.edit.version,
+            note=bound.form.cleaned_data.get("eligibility_note", ""),
+        )
+
+
+@dataclass(slots=True)
 class BoundSection:
-    """A section's form and/or formset, bound to POST data or to the saved values."""
+    """One section of one assessment on a page: its forms (none when only read), the
+    version they carry, and how the last save went."""
 
     section: Section
-    form: object = None
-    formset: object = None
-    version: int = 0
-    stale: bool = False
-    saved: bool = False
+    assessment: Assessment
+    form: Form | None = None
+    formset: BaseFormSet | None = None
+    edit: VersionedEdit | None = None  # None when the section is only read
+    error: str = ""  # why the last save was refused
+    saved: bool = False  # just saved (the page says so)
 
     @property
     def key(self):
@@ -116,6 +173,10 @@ class BoundSection:
     def title(self):
         return self.section.title
 
+    @property
+    def editable(self) -> bool:
+        return self.edit is not None
+
     def is_valid(self) -> bool:
         valid = True
         if self.form is not None:
@@ -124,36 +185,103 @@ class BoundSection:
             valid = self.formset.is_valid() and valid
         return valid
 
-    def write(self, locked):
-        """Save the validated input onto the (locked, fresh) assessment."""
-        if self.form is not None and self.section.key != "eligibility":
-            for name in self.form.Meta.fields:
-                if name in self.form.cleaned_data:
-                    setattr(locked, name, self.form.cleaned_data[name])
-            locked.save(update_fields=[*self.form.cleaned_data.keys(), "updated_at"])
-        if self.formset is not None:
-            self.formset.instance = locked
-            self.formset.save()
+    def save(self, *, by, latest) -> bool:
+        """Validate and save. A refusal is kept for the page; when it is stale,
+        ``latest()`` reads the assessment as now saved, to show beside the input."""
+        if not self.is_valid():
+            return False
+        try:
+            self.section.save(self, by=by)
+        except ValidationError as error:
+            self.error = error_text(error)
+            if error.code == STALE:
+                now = latest()
+                self.edit.refused(
+                    error, latest=now, version=now.section_version(self.key)
+                )
+            return False
+        return True
 
 
-def bind(section, assessment, data=None):
-    prefix = section.key
-    bound = BoundSection(section, version=assessment.section_version(section.key))
-    if section.form_class is not None:
-        bound.form = section.form_class(data, instance=assessment, prefix=prefix)
-    if section.formset_class is not None:
-        rows = getattr(assessment, section.rows).all()
-        if issubclass(section.formset_class, f.forms.BaseInlineFormSet):
-            bound.formset = section.formset_class(
-                data, instance=assessment, prefix=prefix
-            )
-        else:
-            bound.formset = section.formset_class(
-                data,
-                queryset=rows,
-                prefix=prefix,
-                form_kwargs={"carer": assessment.is_carer}
-                if section.key == "outcomes"
-                else {},
-            )
-    return bound
+INVOLVEMENT = Section(
+    Key.INVOLVEMENT,
+    read_template=f"{TEMPLATES}/involvement.html#read",
+    form_class=f.InvolvementForm,
+    intro="Everyone who took part, and the date of the assessment.",
+)
+WHAT_MATTERS = Section(
+    Key.WHAT_MATTERS,
+    read_template=f"{TEMPLATES}/what_matters.html#read",
+    form_class=f.WhatMattersForm,
+)
+STRENGTHS = Section(
+    Key.STRENGTHS,
+    read_template=f"{TEMPLATES}/strengths.html#read",
+    form_class=f.StrengthsForm,
+)
+CARING_ROLE = Section(
+    Key.CARER,
+    read_template=f"{TEMPLATES}/carer.html#read",
+    form_class=f.CarerSectionForm,
+    kinds=CARERS_ONLY,
+    intro="Whether they are able and willing to care, now and in future, and what "
+    "caring means for the rest of their life.",
+)
+OUTCOMES = OutcomesSection(
+    Key.OUTCOMES,
+    read_template=f"{TEMPLATES}/outcomes.html#read",
+    form_class=f.OutcomesConditionForm,
+    form_template=f"{TEMPLATES}/outcomes.html#form",
+    intro="For each outcome: can they achieve it? If not, why (the statutory reasons).",
+)
+WELLBEING = WellbeingSection(
+    Key.WELLBEING,
+    read_template=f"{TEMPLATES}/wellbeing.html#read",
+    form_template=f"{TEMPLATES}/wellbeing.html#form",
+    intro="The areas of wellbeing in section 1 of the Care Act, in no order of "
+    "priority.",
+)
+ELIGIBILITY = EligibilitySection(
+    Key.ELIGIBILITY,
+    read_template=f"{TEMPLATES}/eligibility.html#read",
+    form_class=f.EligibilityConfirmForm,
+    form_template=f"{TEMPLATES}/eligibility.html#form",
+    intro="Worked out from the answers above by the Eligibility Regulations 2015. "
+    "Check the reasoning, then confirm it.",
+)
+NEEDS = RowsSection(
+    Key.NEEDS,
+    read_template=f"{TEMPLATES}/needs.html#read",
+    formset_class=f.NeedFormSet,
+    row_label="Need",
+    new_row_label="a need",
+    intro="Each need in plain words, the outcomes it relates to, and the standard "
+    "service the team would usually offer — so the plan can later be compared "
+    "with it.",
+)
+DESIRED_OUTCOMES = RowsSection(
+    Key.DESIRED_OUTCOMES,
+    read_template=f"{TEMPLATES}/desired_outcomes.html#read",
+    formset_class=f.DesiredOutcomeFormSet,
+    row_label="Outcome",
+    new_row_label="an outcome",
+    intro="Write down what the person (and their carer) said they want, as they said "
+    "it. Not the service: the outcome.",
+)
+
+SECTIONS = [
+    INVOLVEMENT,
+    WHAT_MATTERS,
+    STRENGTHS,
+    CARING_ROLE,
+    OUTCOMES,
+    WELLBEING,
+    ELIGIBILITY,
+    NEEDS,
+    DESIRED_OUTCOMES,
+]
+BY_KEY = {section.key: section for section in SECTIONS}
+
+
+def sections_for(assessment):
+    return [s for s in SECTIONS if s.applies_to(assessment)]

@@ -6,12 +6,16 @@ from django.utils import timezone
 
 from sites.audit import record_event
 from sites.models import AuditEvent
+from sites.shortcuts import lock_row
+from sites.versioning import check_version, save_versioned
+from sites.workflow import apply, lock
 
 from . import eligibility
 from .domains import AdultOutcome, CarerOutcome, WellbeingArea
 from .models import (
     Addendum,
     Assessment,
+    AssessmentSection,
     CarerLink,
     OutcomeRating,
     Person,
@@ -22,18 +26,13 @@ STALE_MESSAGE = (
     "Someone else saved this section while you were editing it. Your text has not been "
     "saved: it is shown below so you can copy it, and the latest saved version is above."
 )
+PERSON_STALE_MESSAGE = (
+    "Someone else changed these details while you were editing. Your changes are "
+    "shown below; check them against the latest and save again."
+)
 
-# Sections whose answers feed eligibility: changing them clears the confirmation.
-ELIGIBILITY_INPUTS = {"outcomes", "wellbeing"}
 
-
-def _ensure_allowed(assessment, to):
-    if to not in Assessment.TRANSITIONS[assessment.status]:
-        raise ValidationError(
-            f"A {assessment.get_status_display().lower()} assessment cannot be "
-            f"{Assessment.Status(to).label.lower()}.",
-            code="transition_not_allowed",
-        )
+STEP = Assessment.WORKFLOW
 
 
 @transaction.atomic
@@ -55,18 +54,12 @@ def create_person(*, site, by, **fields):
 @transaction.atomic
 def update_person(person, *, by, expected_version, **fields):
     """Change a person's details, refusing a stale save."""
-    locked = Person.objects.select_for_update().get(pk=person.pk)
-    if locked.version != expected_version:
-        raise ValidationError(
-            "Someone else changed these details while you were editing. Your changes "
-            "are shown below; check them against the latest and save again.",
-            code="stale",
-        )
+    locked = lock_row(person)
+    check_version(locked, expected_version, message=PERSON_STALE_MESSAGE)
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.version += 1
     locked.full_clean(exclude=["site"])
-    locked.save()
+    save_versioned(locked)
     record_event(
         kind=AuditEvent.Kind.TRANSITION,
         user=by,
@@ -142,15 +135,12 @@ def start_assessment(*, person, kind, by, cared_for=None, assessment_date=None):
     return assessment
 
 
-def _lock_draft(assessment):
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not locked.is_draft:
-        raise ValidationError(
-            "This assessment is completed and can no longer be edited. "
-            "Add an addendum to correct it.",
-            code="completed",
-        )
-    return locked
+def _section(locked, key):
+    """A section's version row; unsaved, at version 0, if nobody has saved it yet.
+    The assessment is locked, so no other save can create it meanwhile."""
+    return locked.saved_sections.filter(key=key).first() or AssessmentSection(
+        site_id=locked.site_id, assessment=locked, key=key, version=0
+    )
 
 
 @transaction.atomic
@@ -161,24 +151,25 @@ def save_section(assessment, *, section, expected_version, by, write):
     formset's save). It runs only when the version the officer started from is still
     the latest, inside the same transaction as the version bump.
     """
-    locked = _lock_draft(assessment)
-    if locked.section_version(section) != expected_version:
-        raise ValidationError(STALE_MESSAGE, code="stale")
+    locked = lock(assessment, STEP.edit)
+    row = _section(locked, section)
+    check_version(row, expected_version, message=STALE_MESSAGE)
     write(locked)
-    locked.section_versions = {
-        **locked.section_versions,
-        section: locked.section_version(section) + 1,
-    }
-    fields = ["section_versions", "updated_at"]
-    if section in ELIGIBILITY_INPUTS and locked.eligibility_confirmed_at:
-        locked.eligibility_confirmed_at = None
-        locked.eligibility_confirmed_by = None
-        locked.eligibility_result = None
-        fields += [
-            "eligibility_confirmed_at",
-            "eligibility_confirmed_by",
-            "eligibility_result",
-        ]
+    save_versioned(row)
+    fields = ["updated_at"]
+    if section in AssessmentSection.ELIGIBILITY_INPUTS:
+        # The result worked out from these answers may have changed: a confirmation
+        # from a page showing the old one is stale, and a given one no longer holds.
+        save_versioned(_section(locked, AssessmentSection.Key.ELIGIBILITY))
+        if locked.eligibility_confirmed_at:
+            locked.eligibility_confirmed_at = None
+            locked.eligibility_confirmed_by = None
+            locked.eligibility_result = None
+            fields += [
+                "eligibility_confirmed_at",
+                "eligibility_confirmed_by",
+                "eligibility_result",
+            ]
     locked.save(update_fields=fields)
     return locked
 
@@ -195,9 +186,9 @@ def compute_eligibility(assessment):
 @transaction.atomic
 def confirm_eligibility(assessment, *, by, expected_version, note=""):
     """The officer confirms the computed eligibility; the result is recorded."""
-    locked = _lock_draft(assessment)
-    if locked.section_version("eligibility") != expected_version:
-        raise ValidationError(STALE_MESSAGE, code="stale")
+    locked = lock(assessment, STEP.edit)
+    row = _section(locked, AssessmentSection.Key.ELIGIBILITY)
+    check_version(row, expected_version, message=STALE_MESSAGE)
     result = compute_eligibility(locked)
     if result.eligible is None:
         raise ValidationError(
@@ -208,20 +199,16 @@ def confirm_eligibility(assessment, *, by, expected_version, note=""):
     locked.eligibility_confirmed_by = by
     locked.eligibility_confirmed_at = timezone.now()
     locked.eligibility_note = note
-    locked.section_versions = {
-        **locked.section_versions,
-        "eligibility": expected_version + 1,
-    }
     locked.save(
         update_fields=[
             "eligibility_result",
             "eligibility_confirmed_by",
             "eligibility_confirmed_at",
             "eligibility_note",
-            "section_versions",
             "updated_at",
         ]
     )
+    save_versioned(row)
     record_event(
         kind=AuditEvent.Kind.TRANSITION,
         user=by,
@@ -250,37 +237,20 @@ def completion_problems(assessment):
 @transaction.atomic
 def complete_assessment(assessment, *, by):
     """Draft -> completed. Afterwards it is read-only; corrections are addenda."""
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    _ensure_allowed(locked, Assessment.Status.COMPLETED)
+    locked = lock(assessment, STEP.complete)
     problems = completion_problems(locked)
     if problems:
         raise ValidationError(
             "This assessment cannot be completed yet: " + " ".join(problems),
             code="incomplete",
         )
-    locked.status = Assessment.Status.COMPLETED
-    locked.completed_by = by
-    locked.completed_at = timezone.now()
-    locked.save(update_fields=["status", "completed_by", "completed_at", "updated_at"])
-    record_event(
-        kind=AuditEvent.Kind.TRANSITION,
-        user=by,
-        site=locked.site,
-        obj=locked,
-        action="Assessment completed",
-    )
-    return locked
+    return apply(locked, STEP.complete, by=by)
 
 
 @transaction.atomic
 def add_addendum(assessment, *, by, reason, text):
     """A dated, signed correction to a completed assessment."""
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.is_draft:
-        raise ValidationError(
-            "Drafts are edited directly; addenda are for completed assessments.",
-            code="draft",
-        )
+    locked = lock(assessment, STEP.add_addendum)
     addendum = Addendum.objects.create(
         site=locked.site, assessment=locked, reason=reason, text=text, added_by=by
     )

@@ -2,7 +2,7 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,13 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sites.audit import record_access
 from sites.decorators import require_rule
-from sites.forms import error_text, posted_version
+from sites.forms import error_text
 from sites.paging import DeferredJoinPaginator
 from sites.permissions import allows
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
+from sites.versioning import VersionedEdit
 
-from . import services
+from . import sections, services
 from .extensions import person_page_extras
 from .forms import (
     AddendumForm,
@@ -27,7 +28,6 @@ from .forms import (
     StartAssessmentForm,
 )
 from .models import Addendum, Assessment, Need, Person
-from .sections import BY_KEY, bind, sections_for
 
 PAGE_SIZE = 25
 
@@ -126,48 +126,31 @@ def person_edit(request, site_slug, code):
     person = get_for_site(Person, request.site, code=code)
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PersonForm(data, instance=person, site=request.site)
-    version = posted_version(request.POST, person.version)
-    latest_changes = None
+    edit = VersionedEdit.start(person.version, data)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(
-                person, by=request.user, expected_version=version, **form.cleaned_data
+                person,
+                by=request.user,
+                expected_version=edit.version,
+                **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error_text(error))
-            if error.code == "stale":
-                latest = Person.objects.select_related("allocated_worker").get(
+            edit.refused(
+                error,
+                form=form,
+                latest=lambda: Person.objects.select_related("allocated_worker").get(
                     pk=person.pk
-                )
-                # Saving again, having checked, must not be refused for ever.
-                version = latest.version
-                latest_changes = _differences(form, latest)
+                ),
+            )
         else:
             messages.success(request, "The details have been saved.")
             return redirect("person_detail", site_slug=site_slug, code=code)
     return render(
         request,
         "assessments/person_form.html",
-        {
-            "form": form,
-            "person": person,
-            "version": version,
-            "latest_changes": latest_changes,
-        },
+        {"form": form, "person": person, "edit": edit},
     )
-
-
-def _differences(form, latest):
-    """The saved values that differ from what the officer typed: (label, saved)."""
-    changes = []
-    for name in form.Meta.fields:
-        saved = getattr(latest, name)
-        if saved != form.cleaned_data.get(name):
-            shown = getattr(saved, "display_name", saved)
-            changes.append(
-                (form.fields[name].label, "—" if shown in ("", None) else shown)
-            )
-    return changes
 
 
 @preserves_input
@@ -267,40 +250,34 @@ def _load_assessment(request, code):
     )
 
 
-def _render_assessment(request, assessment, bound_overrides=None, status=200):
-    bound_overrides = bound_overrides or {}
-    sections = []
+def _render_assessment(request, assessment, bound=None):
+    """The whole assessment; ``bound`` is a section just posted (or restored after a
+    time-out), shown with its input and errors."""
     may_assess = allows(request, "record_assessments")
     editable = assessment.is_draft and may_assess
-    for section in sections_for(assessment):
-        if section.key in bound_overrides:
-            sections.append(bound_overrides[section.key])
+    if editable:
+        # The versions the section forms carry, in one query.
+        prefetch_related_objects([assessment], "saved_sections")
+    shown = []
+    for section in sections.sections_for(assessment):
+        if bound is not None and bound.section is section:
+            shown.append(bound)
         elif editable:
-            sections.append(bind(section, assessment))
+            shown.append(section.bind(assessment))
         else:
-            sections.append(_ReadOnly(section))
-    result = services.compute_eligibility(assessment)
+            shown.append(section.read_only(assessment))
     context = {
         "assessment": assessment,
         "person": assessment.person,
-        "sections": sections,
+        "sections": shown,
         "editable": editable,
-        "eligibility": result,
+        "eligibility": services.compute_eligibility(assessment),
         "problems": services.completion_problems(assessment) if editable else [],
         "addendum_form": AddendumForm()
         if not assessment.is_draft and may_assess
         else None,
     }
-    return render(request, "assessments/assessment_detail.html", context, status=status)
-
-
-class _ReadOnly:
-    """A section shown, not edited (completed assessment, or a reader's view)."""
-
-    def __init__(self, section):
-        self.section = section
-        self.key = section.key
-        self.title = section.title
+    return render(request, "assessments/assessment_detail.html", context)
 
 
 @require_http_methods(["GET"])
@@ -315,68 +292,40 @@ def assessment_detail(request, site_slug, code):
 @require_http_methods(["GET", "POST"])
 @require_rule("record_assessments")
 def assessment_section(request, site_slug, code, section):
-    """Save one section (plain POST or htmx). GET shows the page at that section."""
-    spec = BY_KEY.get(section)
+    """Save one section (plain POST or htmx): bind, save, render. GET shows the page
+    at that section, with any input kept across a time-out put back."""
     assessment = _load_assessment(request, code)
+    spec = sections.BY_KEY.get(section)
     if spec is None or not spec.applies_to(assessment):
         raise Http404("No such section.")
+    # Bind to a copy: validating puts the input on the form's instance, and the rest
+    # of the page (eligibility, what completion still needs) must show what is saved.
     if request.method == "GET":
         restored = restore_input(request)
-        overrides = {}
+        bound = None
         if restored is not None and assessment.is_draft:
-            bound = bind(spec, copy.copy(assessment), restored)  # see below
+            bound = spec.bind(copy.copy(assessment), restored)
             bound.is_valid()
-            bound.version = posted_version(restored)
-            bound.restored = True
-            overrides[spec.key] = bound
-        return _render_assessment(request, assessment, overrides)
+        return _render_assessment(request, assessment, bound)
 
     if not assessment.is_draft:
         messages.error(
             request, "This assessment is completed; add an addendum to correct it."
         )
         return redirect("assessment_detail", site_slug=site_slug, code=code)
-    # Bind to a copy: validating puts the posted values on the form's instance, and the
-    # rest of the page (eligibility, what completion still needs) must show what is
-    # saved, not what was refused.
-    bound = bind(spec, copy.copy(assessment), request.POST)
-    expected = posted_version(request.POST, -1)
-    bound.version = expected
-    if bound.is_valid():
-        try:
-            if spec.key == "eligibility":
-                services.confirm_eligibility(
-                    assessment,
-                    by=request.user,
-                    expected_version=expected,
-                    note=bound.form.cleaned_data.get("eligibility_note", ""),
-                )
-            else:
-                services.save_section(
-                    assessment,
-                    section=spec.key,
-                    expected_version=expected,
-                    by=request.user,
-                    write=bound.write,
-                )
-        except ValidationError as error:
-            bound.stale = error.code == "stale"
-            bound.error = error_text(error)
-        else:
-            if request.headers.get("HX-Request"):
-                fresh = _load_assessment(request, code)
-                saved = bind(spec, fresh)
-                saved.saved = True
-                return _render_section(request, fresh, saved)
-            messages.success(request, f"“{spec.title}” saved.")
-            return redirect(f"{_detail_url(site_slug, code)}#section-{spec.key}")
-    if bound.stale:
-        # Show the latest saved text above the officer's own, which stays in the form.
-        bound.latest_assessment = _load_assessment(request, code)
-        bound.latest_version = bound.latest_assessment.section_version(spec.key)
-    if request.headers.get("HX-Request"):
+    bound = spec.bind(copy.copy(assessment), request.POST)
+    htmx = request.headers.get("HX-Request")
+    if bound.save(by=request.user, latest=lambda: _load_assessment(request, code)):
+        if htmx:
+            fresh = _load_assessment(request, code)
+            saved = spec.bind(fresh)
+            saved.saved = True
+            return _render_section(request, fresh, saved)
+        messages.success(request, f"“{spec.title}” saved.")
+        return redirect(f"{_detail_url(site_slug, code)}#section-{spec.key}")
+    if htmx:
         return _render_section(request, assessment, bound)
-    return _render_assessment(request, assessment, {spec.key: bound})
+    return _render_assessment(request, assessment, bound)
 
 
 def _detail_url(site_slug, code):
@@ -396,12 +345,11 @@ def _render_section(request, assessment, bound):
     html = render(request, "assessments/assessment_detail.html#section", context)
     if bound.saved:
         oob = context | {"oob": True}
-        if bound.key in services.ELIGIBILITY_INPUTS:
-            eligibility_section = bind(BY_KEY["eligibility"], assessment)
+        if bound.section.feeds_eligibility:
             html.content += render(
                 request,
                 "assessments/assessment_detail.html#section",
-                oob | {"s": eligibility_section},
+                oob | {"s": sections.ELIGIBILITY.bind(assessment)},
             ).content
         # What still stops completion may have changed too.
         html.content += render(

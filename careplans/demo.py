@@ -64,7 +64,7 @@ def _evans(site, olivia):
     plan = services.update_plan(
         plan,
         by=olivia,
-        expected_version=plan.edit_version,
+        expected_version=plan.version,
         start_date=timezone.localdate() + timedelta(days=14),
         person_views="Mrs Evans: “This is what we wanted — getting out together and not "
         "worrying about the cooking.” Mr Evans: “I'd like to learn to do a few simple "
@@ -197,7 +197,7 @@ def _standard_plan(site, nhs_number, officer, manager):
     plan = services.update_plan(
         plan,
         by=officer,
-        expected_version=plan.edit_version,
+        expected_version=plan.version,
         start_date=timezone.localdate() - timedelta(days=50),
         person_views="“That suits me fine.”",
         contingency_plan="The home care agency covers staff absence.",

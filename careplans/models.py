@@ -7,10 +7,11 @@ from django.db import models
 from django.db.models import Q
 
 from assessments.models import Assessment, DesiredOutcome, Person, StandardService
-from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
 from sites.money import format_gbp
 from sites.permissions import Role
 from sites.text import shorten
+from sites.workflow import Step, Workflow
 
 from .money import ZERO, annual, pounds
 
@@ -91,7 +92,7 @@ class CarePlanQuerySet(SiteScopedQuerySet):
         return self.exclude(status=CarePlan.Status.CLOSED)
 
 
-class CarePlan(SiteScoped):
+class CarePlan(SiteScoped, Versioned):
     """A care and support plan: responses that serve the outcomes people named."""
 
     class Status(models.TextChoices):
@@ -102,22 +103,139 @@ class CarePlan(SiteScoped):
         UNDER_REVIEW = "under_review", "Under review"
         CLOSED = "closed", "Closed"
 
-    TRANSITIONS = {
+    SUBMIT_REFUSAL = "Only a draft plan can be submitted; this one is {status}."
+    WORKFLOW = Workflow(
+        Status,
+        # Submitting: routed to sign-off or panel, or (a revision with no change in
+        # cost or kind) approved at once under the previous version's approval.
+        Step(
+            "submit_for_sign_off",
+            {Status.DRAFT},
+            Status.AWAITING_SIGN_OFF,
+            action="Plan submitted: awaiting sign-off",
+            stamp_at="submitted_at",
+            stamp_by="submitted_by",
+            refusal=SUBMIT_REFUSAL,
+        ),
+        Step(
+            "submit_to_panel",
+            {Status.DRAFT},
+            Status.AWAITING_PANEL,
+            action="Plan submitted: awaiting panel",
+            stamp_at="submitted_at",
+            stamp_by="submitted_by",
+            refusal=SUBMIT_REFUSAL,
+        ),
+        Step(
+            "approve_unchanged",
+            {Status.DRAFT},
+            Status.APPROVED,
+            action="Plan submitted: approved unchanged",
+            stamp_at="submitted_at",
+            stamp_by="submitted_by",
+            refusal=SUBMIT_REFUSAL,
+        ),
+        Step(
+            "sign_off",
+            {Status.AWAITING_SIGN_OFF},
+            Status.APPROVED,
+            action="Plan signed off",
+            stamp_at="approved_at",
+            stamp_by="approved_by",
+            refusal="Only a plan awaiting sign-off can be signed off; this one is "
+            "{status}.",
+        ),
+        Step(
+            "return_from_sign_off",
+            {Status.AWAITING_SIGN_OFF},
+            Status.DRAFT,
+            action="Plan returned",
+            refusal="Only a plan awaiting sign-off can be returned here.",
+        ),
+        Step(
+            "approve_by_panel",
+            {Status.AWAITING_PANEL},
+            Status.APPROVED,
+            action="Plan approved by panel",
+            stamp_at="approved_at",
+            stamp_by="approved_by",
+            refusal="Only a plan awaiting panel can be approved by a panel.",
+        ),
+        Step(
+            "return_from_panel",
+            {Status.AWAITING_PANEL},
+            Status.DRAFT,
+            action="Plan returned by panel",
+            refusal="Only a plan awaiting panel can be returned by a panel.",
+        ),
         # A draft can be closed: abandoned, with reasons (e.g. a new version begun by
         # mistake, or the person no longer needs support).
-        Status.DRAFT: {
-            Status.AWAITING_SIGN_OFF,
-            Status.AWAITING_PANEL,
-            Status.APPROVED,
+        Step(
+            "close",
+            {
+                Status.DRAFT,
+                Status.AWAITING_PANEL,
+                Status.APPROVED,
+                Status.UNDER_REVIEW,
+            },
             Status.CLOSED,
-        },
-        Status.AWAITING_SIGN_OFF: {Status.APPROVED, Status.DRAFT},
-        Status.AWAITING_PANEL: {Status.APPROVED, Status.DRAFT, Status.CLOSED},
-        Status.APPROVED: {Status.UNDER_REVIEW, Status.CLOSED},
-        Status.UNDER_REVIEW: {Status.APPROVED, Status.CLOSED},
-        Status.CLOSED: set(),
-    }
-    EDITABLE = {Status.DRAFT}
+            action="Plan closed",
+            stamp_at="closed_at",
+            refusal="A plan that is {status} cannot be closed.",
+        ),
+        # The active version is closed when the next one is approved.
+        Step(
+            "supersede",
+            {Status.APPROVED, Status.UNDER_REVIEW},
+            Status.CLOSED,
+            action="Plan replaced by a new version",
+            stamp_at="closed_at",
+        ),
+        Step(
+            "start_review",
+            {Status.APPROVED},
+            Status.UNDER_REVIEW,
+            action="Review started",
+            refusal="A review starts while the plan is approved; this one is {status}.",
+        ),
+        Step(
+            "finish_review",
+            {Status.UNDER_REVIEW},
+            Status.APPROVED,
+            action="Review recorded",
+            refusal="Start the review first.",
+        ),
+        # Not transitions: what each status allows.
+        Step(
+            "edit",
+            {Status.DRAFT},
+            None,
+            refusal="Only a draft plan can be changed. To change an approved plan, "
+            "make a new version of it.",
+            code="not_editable",
+        ),
+        Step(
+            "revise",
+            {Status.APPROVED, Status.UNDER_REVIEW},
+            None,
+            refusal="Only an approved plan can be changed by a new version.",
+        ),
+        Step(
+            "put_on_agenda",
+            {Status.AWAITING_PANEL},
+            None,
+            refusal="Only a plan waiting for panel can go on an agenda.",
+            code="not_waiting",
+        ),
+        Step(
+            "decide_at_panel",
+            {Status.AWAITING_PANEL},
+            None,
+            refusal="This plan is no longer waiting for panel.",
+            code="not_waiting",
+        ),
+    )
+    TRANSITIONS = WORKFLOW.transitions
 
     class Route(models.TextChoices):
         SIGN_OFF = "sign_off", "Team manager sign-off"
@@ -197,8 +315,8 @@ class CarePlan(SiteScoped):
     authorised_weekly = models.DecimalField(**MONEY, null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
-
-    edit_version = models.PositiveIntegerField(default=1)
+    # ``version`` (from Versioned) counts edits of the plan's own fields, for the
+    # optimistic lock; ``version_number`` is which version of the plan this is.
 
     objects = scoped_manager(CarePlanQuerySet)
 
@@ -221,10 +339,10 @@ class CarePlan(SiteScoped):
 
     @property
     def is_editable(self):
-        return self.status in self.EDITABLE
+        return self.WORKFLOW.edit.allows(self.status)
 
 
-class Response(SiteScoped):
+class Response(SiteScoped, Versioned):
     """One thing that will happen, and the outcomes it serves."""
 
     class Kind(models.TextChoices):
@@ -425,6 +543,30 @@ class Review(SiteScoped):
         SCHEDULED = "scheduled", "Scheduled"
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
+
+    WORKFLOW = Workflow(
+        Status,
+        Step(
+            "complete",
+            {Status.SCHEDULED},
+            Status.COMPLETED,
+            action="Review recorded",
+            stamp_at="completed_at",
+            stamp_by="completed_by",
+            refusal="This review is no longer open: it has been recorded or cancelled.",
+            code="review_closed",
+        ),
+        # When its plan closes or is replaced.
+        Step(
+            "cancel",
+            {Status.SCHEDULED},
+            Status.CANCELLED,
+            action="Review cancelled",
+            refusal="This review is no longer open.",
+            code="review_closed",
+        ),
+    )
+    TRANSITIONS = WORKFLOW.transitions
 
     class Result(models.TextChoices):
         NO_CHANGE = "no_change", "No change to the plan"

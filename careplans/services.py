@@ -18,6 +18,8 @@ from sites.money import as_data
 from sites.notify import notify
 from sites.permissions import Role, roles_allowed
 from sites.text import shorten
+from sites.versioning import check_version, save_versioned
+from sites.workflow import apply, can_take, lock, transition
 
 from .models import (
     CarePlan,
@@ -34,23 +36,24 @@ from .routing import may_return, may_sign_off, route_for, unchanged_reason
 from .versions import same_cost_and_kinds
 
 S = CarePlan.Status
+STEP = CarePlan.WORKFLOW
 MIN_REASON_LENGTH = 10
+PLAN_STALE_MESSAGE = (
+    "Someone else changed this plan while you were editing. Your text is shown "
+    "below; check it against the latest and save again."
+)
+RESPONSE_STALE_MESSAGE = (
+    "Someone else changed this response while you were editing it. Your changes have "
+    "not been saved: they are still in the form below, and what the other person "
+    "saved is shown above it."
+)
+RESPONSE_STALE_REMOVAL_MESSAGE = (
+    "Someone else changed this response after you opened the plan, so it has not been "
+    "removed. Check it, and remove it again if you still mean to."
+)
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _lock(plan):
-    return CarePlan.objects.select_for_update().get(pk=plan.pk)
-
-
-def _ensure(plan, to):
-    if to not in CarePlan.TRANSITIONS[plan.status]:
-        raise ValidationError(
-            f"A plan that is {plan.get_status_display().lower()} cannot become "
-            f"{S(to).label.lower()}.",
-            code="transition_not_allowed",
-        )
 
 
 def _audit(plan, by, action):
@@ -87,15 +90,6 @@ def _tell_author(plan, kind, message):
         link=plan_link(plan),
         subject=f"careplans.CarePlan:{plan.code}",
     )
-
-
-def _ensure_editable(plan):
-    if not plan.is_editable:
-        raise ValidationError(
-            "Only a draft plan can be changed. To change an approved plan, make a new "
-            "version of it.",
-            code="not_editable",
-        )
 
 
 def _require_reason(reason):
@@ -159,19 +153,12 @@ def create_plan(*, person, assessment, by, carer_assessment=None):
 
 @transaction.atomic
 def update_plan(plan, *, by, expected_version, **fields):
-    locked = _lock(plan)
-    _ensure_editable(locked)
-    if locked.edit_version != expected_version:
-        raise ValidationError(
-            "Someone else changed this plan while you were editing. Your text is shown "
-            "below; check it against the latest and save again.",
-            code="stale",
-        )
+    """Change a draft plan's own details (not its responses), refusing a stale save."""
+    locked = lock(plan, STEP.edit)
+    check_version(locked, expected_version, message=PLAN_STALE_MESSAGE)
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.edit_version += 1
-    locked.save()
-    return locked
+    return save_versioned(locked)
 
 
 def _check_outcomes(plan, outcomes):
@@ -189,37 +176,56 @@ def _check_outcomes(plan, outcomes):
     return outcomes
 
 
+def _lock_response(locked_plan, response, expected_version, message):
+    """The response re-read under lock, still on this plan and at ``expected_version``."""
+    current = Response.objects.select_for_update().filter(pk=response.pk).first()
+    if current is None:
+        raise ValidationError(
+            "Someone else removed this response while you were working on it.",
+            code="removed",
+        )
+    if current.plan_id != locked_plan.pk:
+        raise ValidationError("That response belongs to another plan.", code="plan")
+    check_version(current, expected_version, message=message)
+    return current
+
+
 @transaction.atomic
-def save_response(plan, *, by, outcomes, response=None, **fields):
-    """Add a response to a draft plan, or change one. It must serve an outcome."""
-    locked = _lock(plan)
-    _ensure_editable(locked)
+def save_response(
+    plan, *, by, outcomes, response=None, expected_version=None, **fields
+):
+    """Add a response to a draft plan, or change one (``response``, at the
+    ``expected_version`` its form was loaded at). It must serve an outcome."""
+    locked = lock(plan, STEP.edit)
     outcomes = _check_outcomes(locked, outcomes)
     if response is None:
         response = Response(site=locked.site, plan=locked)
         response.position = locked.responses.count() + 1
-    elif response.plan_id != locked.pk:
-        raise ValidationError("That response belongs to another plan.", code="plan")
+    else:
+        # Without the version its form was loaded at, a change counts as stale.
+        response = _lock_response(
+            locked, response, expected_version, RESPONSE_STALE_MESSAGE
+        )
     for name, value in fields.items():
         setattr(response, name, value)
     response.full_clean(exclude=["site", "plan", "outcomes"])
-    response.save()
+    if response.pk is None:
+        response.save()
+    else:
+        save_versioned(response)
     response.outcomes.set(outcomes, through_defaults={"site": locked.site})
-    locked.edit_version += 1
-    locked.save(update_fields=["edit_version", "updated_at"])
     return response
 
 
 @transaction.atomic
-def remove_response(plan, response, *, by):
-    locked = _lock(plan)
-    _ensure_editable(locked)
-    if response.plan_id != locked.pk:
-        raise ValidationError("That response belongs to another plan.", code="plan")
-    ResponseOutcome.objects.filter(response=response).delete()
-    response.delete()
-    locked.edit_version += 1
-    locked.save(update_fields=["edit_version", "updated_at"])
+def remove_response(plan, response, *, by, expected_version):
+    """Take a response out of a draft plan, unless it changed since it was shown."""
+    locked = lock(plan, STEP.edit)
+    current = _lock_response(
+        locked, response, expected_version, RESPONSE_STALE_REMOVAL_MESSAGE
+    )
+    ResponseOutcome.objects.filter(response=current).delete()
+    current.delete()
 
 
 # --- submitting ---------------------------------------------------------------------------
@@ -247,47 +253,47 @@ def submission_problems(plan, responses):
 @transaction.atomic
 def submit_plan(plan, *, by):
     """Draft -> awaiting sign-off, awaiting panel, or (an unchanged revision) approved."""
-    locked = _lock(plan)
-    if locked.status != S.DRAFT:
-        _ensure(locked, S.AWAITING_SIGN_OFF)
+    locked = lock(
+        plan, STEP.submit_for_sign_off, STEP.submit_to_panel, STEP.approve_unchanged
+    )
     responses = list(locked.responses.all())
     problems = submission_problems(locked, responses)
     if problems:
         raise ValidationError(
             "The plan cannot be submitted yet: " + " ".join(problems), code="incomplete"
         )
-    now = timezone.now()
-    locked.submitted_by, locked.submitted_at = by, now
     previous = locked.previous
-    if previous is not None and previous.status in {S.APPROVED, S.UNDER_REVIEW}:
+    if previous is not None and can_take(previous, STEP.supersede):
         before = list(previous.responses.all())
         if same_cost_and_kinds(before, responses):
-            locked.route = CarePlan.Route.UNCHANGED
-            locked.routing_reasons = [unchanged_reason(previous)]
-            locked.authorised_weekly = previous.authorised_weekly
             _decide(locked, by, PlanDecision.Kind.APPROVED_UNCHANGED)
             # The approval is the previous version's: its approver stands.
-            _activate(
+            return _activate(
                 locked,
-                by=previous.approved_by or by,
+                STEP.approve_unchanged,
+                by=by,
                 note=f"Approved under version {previous.version_number}'s approval: "
                 "no change in cost or kind.",
+                route=CarePlan.Route.UNCHANGED,
+                routing_reasons=[unchanged_reason(previous)],
+                authorised_weekly=previous.authorised_weekly,
+                approved_by=previous.approved_by or by,
+                approved_at=timezone.now(),
             )
-            _audit(locked, by, "Plan submitted: approved unchanged")
-            return locked
     routing = route_for(locked, responses)
-    locked.route = routing.route
-    locked.routing_reasons = routing.reasons
     if routing.route == CarePlan.Route.PANEL:
-        _ensure(locked, S.AWAITING_PANEL)
-        locked.status = S.AWAITING_PANEL
-        locked.needs_panel_since = now
+        step, extra = STEP.submit_to_panel, {"needs_panel_since": timezone.now()}
     else:
-        _ensure(locked, S.AWAITING_SIGN_OFF)
-        locked.status = S.AWAITING_SIGN_OFF
-    locked.save()
+        step, extra = STEP.submit_for_sign_off, {}
+    apply(
+        locked,
+        step,
+        by=by,
+        route=routing.route,
+        routing_reasons=routing.reasons,
+        **extra,
+    )
     _decide(locked, by, PlanDecision.Kind.SUBMITTED)
-    _audit(locked, by, f"Plan submitted: {locked.get_status_display().lower()}")
     return locked
 
 
@@ -302,44 +308,41 @@ def _first_review_due(plan):
     return start + timedelta(weeks=weeks)
 
 
-def _activate(plan, *, by, note=""):
-    """Make a plan the active one: approve it, supersede its previous version, and
-    schedule its first review."""
-    plan.status = S.APPROVED
-    plan.approved_by, plan.approved_at = by, timezone.now()
-    plan.approval_note = note
-    if plan.authorised_weekly is None:
-        plan.authorised_weekly = plan_costs(plan.responses.all())["weekly"]
-    plan.save()
-    previous = plan.previous
-    if previous is not None and previous.status in {S.APPROVED, S.UNDER_REVIEW}:
-        previous.status = S.CLOSED
-        previous.closed_at = timezone.now()
-        previous.closed_reason = f"Replaced by version {plan.version_number}."
-        previous.save(
-            update_fields=["status", "closed_at", "closed_reason", "updated_at"]
-        )
-        previous.reviews.open().update(status=Review.Status.CANCELLED)
-    _schedule_review(plan, kind=Review.Kind.FIRST, due=_first_review_due(plan))
+def _cancel_open_reviews(plan, *, by):
+    for review in plan.reviews.open():
+        transition(review, Review.WORKFLOW.cancel, by=by)
+
+
+def _activate(locked, step, *, by, note="", **changes):
+    """Approve a plan by ``step``: it becomes the active one, its previous version is
+    closed as replaced, and its first review is scheduled."""
+    if locked.authorised_weekly is None and "authorised_weekly" not in changes:
+        changes["authorised_weekly"] = plan_costs(locked.responses.all())["weekly"]
+    apply(locked, step, by=by, approval_note=note, **changes)
+    if locked.previous_id is not None:
+        previous = lock(locked.previous)
+        if can_take(previous, STEP.supersede):
+            apply(
+                previous,
+                STEP.supersede,
+                by=by,
+                closed_reason=f"Replaced by version {locked.version_number}.",
+            )
+            _cancel_open_reviews(previous, by=by)
+    _schedule_review(locked, kind=Review.Kind.FIRST, due=_first_review_due(locked))
+    return locked
 
 
 @transaction.atomic
 def sign_off_plan(plan, *, by, note=""):
     """Awaiting sign-off -> approved, by a manager within their delegated limit."""
-    locked = _lock(plan)
-    _ensure(locked, S.APPROVED)
-    if locked.status != S.AWAITING_SIGN_OFF:
-        raise ValidationError(
-            "Only a plan awaiting sign-off can be signed off.",
-            code="transition_not_allowed",
-        )
+    locked = lock(plan, STEP.sign_off)
     weekly = plan_costs(locked.responses.all())["weekly"]
     allowed, why = may_sign_off(locked, by, weekly=weekly)
     if not allowed:
         raise ValidationError(why, code="not_allowed")
     _decide(locked, by, PlanDecision.Kind.SIGNED_OFF, note)
-    _activate(locked, by=by, note=note)
-    _audit(locked, by, "Plan signed off")
+    _activate(locked, STEP.sign_off, by=by, note=note)
     _tell_author(
         locked,
         Notification.Kind.PLAN_DECIDED,
@@ -351,19 +354,12 @@ def sign_off_plan(plan, *, by, note=""):
 @transaction.atomic
 def return_plan(plan, *, by, reason):
     """Awaiting sign-off -> draft, with the reasons shown to the officer."""
-    locked = _lock(plan)
-    if locked.status != S.AWAITING_SIGN_OFF:
-        raise ValidationError(
-            "Only a plan awaiting sign-off can be returned here.",
-            code="transition_not_allowed",
-        )
+    locked = lock(plan, STEP.return_from_sign_off)
     if not may_return(locked, by):
         raise ValidationError("Nobody returns a plan they wrote.", code="not_allowed")
     _require_reason(reason)
-    locked.status = S.DRAFT
-    locked.save(update_fields=["status", "updated_at"])
+    apply(locked, STEP.return_from_sign_off, by=by)
     _decide(locked, by, PlanDecision.Kind.RETURNED, reason)
-    _audit(locked, by, "Plan returned")
     _tell_author(
         locked,
         Notification.Kind.PLAN_RETURNED,
@@ -382,55 +378,42 @@ def approve_plan_by_panel(
     ``review_by`` (a panel condition) brings the first review forward to that date.
     The panels app tells the officer, with the panel's full decision.
     """
-    locked = _lock(plan)
-    if locked.status != S.AWAITING_PANEL:
-        raise ValidationError(
-            "Only a plan awaiting panel can be approved by a panel.",
-            code="transition_not_allowed",
-        )
+    locked = lock(plan, STEP.approve_by_panel)
     if authorised_weekly is None or authorised_weekly < 0:
         raise ValidationError(
             "The authorised amount cannot be negative.", code="amount"
         )
-    locked.authorised_weekly = authorised_weekly
     _decide(locked, by, PlanDecision.Kind.APPROVED_BY_PANEL, note)
-    _activate(locked, by=by, note=note)
+    _activate(
+        locked,
+        STEP.approve_by_panel,
+        by=by,
+        note=note,
+        authorised_weekly=authorised_weekly,
+    )
     if review_by is not None:
         locked.reviews.open().filter(kind=Review.Kind.FIRST).update(due_date=review_by)
-    _audit(locked, by, "Plan approved by panel")
     return locked
 
 
 @transaction.atomic
 def return_plan_from_panel(plan, *, by, reason):
     """Awaiting panel -> draft (deferred or referred back), with the panel's reasons."""
-    locked = _lock(plan)
-    if locked.status != S.AWAITING_PANEL:
-        raise ValidationError(
-            "Only a plan awaiting panel can be returned by a panel.",
-            code="transition_not_allowed",
-        )
+    locked = lock(plan, STEP.return_from_panel)
     _require_reason(reason)
-    locked.status = S.DRAFT
-    locked.needs_panel_since = None
-    locked.save(update_fields=["status", "needs_panel_since", "updated_at"])
+    apply(locked, STEP.return_from_panel, by=by, needs_panel_since=None)
     _decide(locked, by, PlanDecision.Kind.RETURNED_BY_PANEL, reason)
-    _audit(locked, by, "Plan returned by panel")
     return locked
 
 
 @transaction.atomic
 def close_plan(plan, *, by, reason):
-    locked = _lock(plan)
-    _ensure(locked, S.CLOSED)
+    """Close a plan (abandoned draft, declined by panel, or no longer needed)."""
+    locked = lock(plan, STEP.close)
     _require_reason(reason)
-    locked.status = S.CLOSED
-    locked.closed_at = timezone.now()
-    locked.closed_reason = reason
-    locked.save(update_fields=["status", "closed_at", "closed_reason", "updated_at"])
-    locked.reviews.open().update(status=Review.Status.CANCELLED)
+    apply(locked, STEP.close, by=by, closed_reason=reason)
+    _cancel_open_reviews(locked, by=by)
     _decide(locked, by, PlanDecision.Kind.CLOSED, reason)
-    _audit(locked, by, "Plan closed")
     return locked
 
 
@@ -440,12 +423,7 @@ def close_plan(plan, *, by, reason):
 @transaction.atomic
 def revise_plan(plan, *, by):
     """An approved plan is never edited: copy it into a new draft version."""
-    locked = _lock(plan)
-    if locked.status not in {S.APPROVED, S.UNDER_REVIEW}:
-        raise ValidationError(
-            "Only an approved plan can be changed by a new version.",
-            code="transition_not_allowed",
-        )
+    locked = lock(plan, STEP.revise)
     pending = locked.revisions.exclude(status=S.CLOSED).first()
     if pending is not None:
         raise ValidationError(
@@ -487,6 +465,7 @@ def revise_plan(plan, *, by):
                     "id",
                     "code",
                     "lineage",
+                    "version",
                     "plan",
                     "site",
                     "created_at",
@@ -507,15 +486,9 @@ def revise_plan(plan, *, by):
 
 @transaction.atomic
 def start_review(review, *, by):
-    """Approved -> under review."""
-    locked = _lock(review.plan)
-    _ensure(locked, S.UNDER_REVIEW)
-    if review.status != Review.Status.SCHEDULED:
-        raise ValidationError("This review is not open.", code="review_closed")
-    locked.status = S.UNDER_REVIEW
-    locked.save(update_fields=["status", "updated_at"])
-    _audit(locked, by, "Review started")
-    return locked
+    """Approved -> under review, for a review that is still open."""
+    review = lock(review, Review.WORKFLOW.complete)
+    return transition(review.plan, STEP.start_review, by=by)
 
 
 @transaction.atomic
@@ -526,14 +499,10 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
     Under review -> approved; the next review is scheduled. A "plan changed" result
     also drafts the next version of the plan.
     """
-    review = Review.objects.select_for_update().get(pk=review.pk)
-    if review.status != Review.Status.SCHEDULED:
-        raise ValidationError(
-            "This review has already been recorded.", code="review_closed"
-        )
-    locked = _lock(review.plan)
-    if locked.status != S.UNDER_REVIEW:
-        raise ValidationError("Start the review first.", code="transition_not_allowed")
+    review = lock(review, Review.WORKFLOW.complete)
+    locked = lock(review.plan, STEP.finish_review)
+    if result not in Review.Result.values:
+        raise ValidationError("Say what happens to the plan now.", code="result")
     served = set(
         ResponseOutcome.objects.filter(response__plan=locked).values_list(
             "desired_outcome_id", flat=True
@@ -561,14 +530,20 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
             rating=rating,
             person_view=view,
         )
-    review.status = Review.Status.COMPLETED
-    review.result = result
-    review.person_view = person_view
-    review.notes = notes
-    review.completed_by, review.completed_at = by, timezone.now()
-    review.save()
-    locked.status = S.APPROVED
-    locked.save(update_fields=["status", "updated_at"])
+    apply(
+        review,
+        Review.WORKFLOW.complete,
+        by=by,
+        result=result,
+        person_view=person_view,
+        notes=notes,
+    )
+    apply(
+        locked,
+        STEP.finish_review,
+        by=by,
+        action=f"Review recorded: {Review.Result(result).label.lower()}",
+    )
     policy = ReviewPolicy.objects.filter(site=locked.site).first()
     months = policy.later_review_months if policy else 12
     _schedule_review(
@@ -577,7 +552,6 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
         # Calendar months: 31 January + 1 month is 28 (or 29) February.
         due=timezone.localdate() + relativedelta(months=months),
     )
-    _audit(locked, by, f"Review recorded: {review.get_result_display().lower()}")
     revision = None
     if result == Review.Result.PLAN_CHANGED:
         revision = revise_plan(locked, by=by)

@@ -10,11 +10,13 @@ from assessments.models import Person
 from carehub.pdf import pdf_response, render_pdf
 from sites.audit import record_access
 from sites.decorators import require_rule
-from sites.forms import add_service_errors, error_text, posted_version
+from sites.forms import add_service_errors, error_text
 from sites.models import AuditEvent
 from sites.permissions import allows
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
+from sites.versioning import VersionedEdit, posted_version
+from sites.workflow import allowed_steps, can_take
 
 from . import routing, selectors, services
 from .forms import (
@@ -82,11 +84,9 @@ def plan_detail(request, site_slug, code):
     plan = selectors.plan_for_page(request.site, code)
     record_access(request, plan)
     context = selectors.plan_page_context(plan)
-    context["may_edit"] = plan.is_editable and allows(request, "change_plans")
-    context["may_sign_off"] = (
-        plan.status == CarePlan.Status.AWAITING_SIGN_OFF
-        and allows(request, "sign_off_plans")
-    )
+    context["steps"] = steps = allowed_steps(plan)
+    context["may_edit"] = "edit" in steps and allows(request, "change_plans")
+    context["may_sign_off"] = "sign_off" in steps and allows(request, "sign_off_plans")
     if context["may_sign_off"]:
         allowed, why = routing.may_sign_off(
             plan, request.user, weekly=context["costs"]["weekly"]
@@ -112,21 +112,26 @@ def plan_edit(request, site_slug, code):
         return redirect("plan_detail", site_slug=site_slug, code=code)
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PlanForm(data, instance=plan)
-    version = posted_version(request.POST, plan.edit_version)
+    edit = VersionedEdit.start(plan.version, data)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_plan(
-                plan, by=request.user, expected_version=version, **form.cleaned_data
+                plan,
+                by=request.user,
+                expected_version=edit.version,
+                **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error_text(error))
+            edit.refused(
+                error, form=form, latest=lambda: CarePlan.objects.get(pk=plan.pk)
+            )
         else:
             messages.success(request, "The plan has been saved.")
             return redirect("plan_detail", site_slug=site_slug, code=code)
     return render(
         request,
         "careplans/careplan_form.html",
-        {"plan": plan, "person": plan.person, "form": form, "version": version},
+        {"plan": plan, "person": plan.person, "form": form, "edit": edit},
     )
 
 
@@ -148,6 +153,8 @@ def response_edit(request, site_slug, code, response_code=None):
     outcomes = services.plan_outcomes(plan).select_related("assessment__person")
     data = request.POST if request.method == "POST" else restore_input(request)
     form = ResponseForm(data, instance=response, plan=plan, outcomes=outcomes)
+    # A new response has no version yet: only a change can be stale.
+    edit = VersionedEdit.start(response.version, data) if response else None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "outcomes"}
         try:
@@ -155,18 +162,34 @@ def response_edit(request, site_slug, code, response_code=None):
                 plan,
                 by=request.user,
                 response=response,
+                expected_version=edit.version if edit else None,
                 outcomes=form.cleaned_data["outcomes"],
                 **fields,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            if edit is None:
+                add_service_errors(form, error)
+            else:
+                edit.refused(
+                    error,
+                    form=form,
+                    latest=lambda: Response.objects.select_related("replaces").get(
+                        pk=response.pk
+                    ),
+                )
         else:
             messages.success(request, "The response has been saved.")
             return redirect(_plan_url(site_slug, plan, "responses"))
     return render(
         request,
         "careplans/response_form.html",
-        {"plan": plan, "person": plan.person, "form": form, "response": response},
+        {
+            "plan": plan,
+            "person": plan.person,
+            "form": form,
+            "response": response,
+            "edit": edit,
+        },
     )
 
 
@@ -176,7 +199,12 @@ def response_delete(request, site_slug, code, response_code):
     plan = get_for_site(CarePlan, request.site, code=code)
     response = get_for_site(Response, request.site, code=response_code, plan=plan)
     try:
-        services.remove_response(plan, response, by=request.user)
+        services.remove_response(
+            plan,
+            response,
+            by=request.user,
+            expected_version=posted_version(request.POST),
+        )
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
@@ -343,9 +371,9 @@ def review_record(request, site_slug, code):
         Review.objects.select_related("plan__person"), request.site, code=code
     )
     plan = review.plan
-    if (
-        review.status != Review.Status.SCHEDULED
-        or plan.status != CarePlan.Status.UNDER_REVIEW
+    if not (
+        can_take(review, Review.WORKFLOW.complete)
+        and can_take(plan, CarePlan.WORKFLOW.finish_review)
     ):
         messages.info(request, "This review is not open for recording.")
         return redirect("plan_detail", site_slug=site_slug, code=plan.code)

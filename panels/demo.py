@@ -46,7 +46,7 @@ def _panel_plan(site, officer, nhs, *, what_matters, unable, needs, outcomes, re
     plan = plan_services.update_plan(
         plan,
         by=officer,
-        expected_version=plan.edit_version,
+        expected_version=plan.version,
         start_date=timezone.localdate() + timedelta(days=21),
         person_views=response.pop("views"),
         officer_recommendation=response.pop("recommendation"),

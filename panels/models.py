@@ -8,6 +8,7 @@ from django.db.models import Q
 from careplans.models import CarePlan
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
 from sites.text import shorten
+from sites.workflow import Step, Workflow
 
 
 class Panel(SiteScoped):
@@ -70,11 +71,43 @@ class PanelMeeting(SiteScoped):
         IN_SESSION = "in_session", "In session"
         CLOSED = "closed", "Closed"
 
-    TRANSITIONS = {
-        Status.SCHEDULED: {Status.IN_SESSION},
-        Status.IN_SESSION: {Status.CLOSED},
-        Status.CLOSED: set(),
-    }
+    WORKFLOW = Workflow(
+        Status,
+        Step(
+            "open",
+            {Status.SCHEDULED},
+            Status.IN_SESSION,
+            action="Meeting opened",
+            stamp_at="opened_at",
+            refusal="This meeting cannot be opened now.",
+            code="transition",
+        ),
+        Step(
+            "close",
+            {Status.IN_SESSION},
+            Status.CLOSED,
+            action="Meeting closed",
+            stamp_at="closed_at",
+            refusal="Only a meeting in session can be closed.",
+            code="transition",
+        ),
+        # Not transitions: what each status allows.
+        Step(
+            "take_items",
+            {Status.SCHEDULED, Status.IN_SESSION},
+            None,
+            refusal="That meeting is closed.",
+            code="meeting_closed",
+        ),
+        Step(
+            "decide",
+            {Status.IN_SESSION},
+            None,
+            refusal="Decisions are recorded while the meeting is in session.",
+            code="not_allowed",
+        ),
+    )
+    TRANSITIONS = WORKFLOW.transitions
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="meetings")

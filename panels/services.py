@@ -14,8 +14,12 @@ from careplans.models import CarePlan, plan_costs
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
 from sites.notify import notify
+from sites.workflow import apply, can_take, lock, transition
 
 from .models import Attendance, Decision, DecisionPresence, PanelItem, PanelMeeting
+
+PLAN = CarePlan.WORKFLOW
+MEETING = PanelMeeting.WORKFLOW
 
 MIN_RATIONALE_WORDS = 4
 VOTING = {Attendance.Role.CHAIR, Attendance.Role.MEMBER}
@@ -52,15 +56,9 @@ def _open_item_for(plan):
 @transaction.atomic
 def add_item(*, meeting, plan, question, by):
     """Put a plan marked 'needs panel' on a meeting's agenda."""
-    plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
+    plan = lock(plan, PLAN.put_on_agenda)
     # Re-read the meeting too: it may have closed since the caller loaded it.
-    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-    if plan.status != CarePlan.Status.AWAITING_PANEL:
-        raise ValidationError(
-            "Only a plan waiting for panel can go on an agenda.", code="not_waiting"
-        )
-    if meeting.status == PanelMeeting.Status.CLOSED:
-        raise ValidationError("That meeting is closed.", code="meeting_closed")
+    meeting = lock(meeting, MEETING.take_items)
     existing = _open_item_for(plan)
     if existing is not None:
         raise ValidationError(
@@ -94,10 +92,10 @@ def move_item(item, *, to, by):
         .select_related("meeting")
         .get(pk=item.pk)
     )
-    to = PanelMeeting.objects.select_for_update().get(pk=to.pk)
+    to = lock(to)
     if hasattr(item, "decision"):
         raise ValidationError("A decided item cannot be moved.", code="decided")
-    if to.status == PanelMeeting.Status.CLOSED or to.pk == item.meeting_id:
+    if not can_take(to, MEETING.take_items) or to.pk == item.meeting_id:
         raise ValidationError(
             "Choose another meeting that is not closed.", code="meeting"
         )
@@ -117,13 +115,7 @@ def move_item(item, *, to, by):
 @transaction.atomic
 def open_meeting(meeting, *, by, present):
     """Scheduled -> in session, recording who is present (a quorum must be)."""
-    meeting = (
-        PanelMeeting.objects.select_for_update()
-        .select_related("panel")
-        .get(pk=meeting.pk)
-    )
-    if PanelMeeting.Status.IN_SESSION not in PanelMeeting.TRANSITIONS[meeting.status]:
-        raise ValidationError("This meeting cannot be opened now.", code="transition")
+    meeting = lock(meeting, MEETING.open)
     panel = meeting.panel
     members = {m.user_id: m for m in panel.members.all()}
     present_ids = {u.pk for u in present}
@@ -153,31 +145,19 @@ def open_meeting(meeting, *, by, present):
                 "present": user_id in present_ids,
             },
         )
-    meeting.status = PanelMeeting.Status.IN_SESSION
-    meeting.opened_at = timezone.now()
-    meeting.save(update_fields=["status", "opened_at", "updated_at"])
-    _audit(meeting, by, "Meeting opened")
-    return meeting
+    return apply(meeting, MEETING.open, by=by)
 
 
 @transaction.atomic
 def close_meeting(meeting, *, by):
     """In session -> closed; chair's actions since the last meeting count as reported."""
-    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-    if PanelMeeting.Status.CLOSED not in PanelMeeting.TRANSITIONS[meeting.status]:
-        raise ValidationError(
-            "Only a meeting in session can be closed.", code="transition"
-        )
-    meeting.status = PanelMeeting.Status.CLOSED
-    meeting.closed_at = timezone.now()
-    meeting.save(update_fields=["status", "closed_at", "updated_at"])
+    meeting = transition(meeting, MEETING.close, by=by)
     Decision.objects.filter(
         site=meeting.site,
         item__panel=meeting.panel_id,
         chairs_action=True,
         reported_at__isnull=True,
     ).update(reported_at=meeting)
-    _audit(meeting, by, "Meeting closed")
     return meeting
 
 
@@ -190,7 +170,7 @@ def may_decide(item, user):
     meeting = item.meeting
     if meeting is None:
         return False, "Use chair's action for a decision between meetings."
-    if meeting.status != PanelMeeting.Status.IN_SESSION:
+    if not can_take(meeting, MEETING.decide):
         return False, "Decisions are recorded while the meeting is in session."
     if user.pk == meeting.panel.chair_id:
         return True, ""
@@ -334,11 +314,8 @@ def record_decision(
 
 
 def _create_decision(item, *, by, chairs_action, **fields):
-    plan = item.plan
-    if plan.status != CarePlan.Status.AWAITING_PANEL:
-        raise ValidationError(
-            "This plan is no longer waiting for panel.", code="not_waiting"
-        )
+    # Re-read under lock: the plan may have been decided or returned since.
+    plan = lock(item.plan, PLAN.decide_at_panel)
     if fields["outcome"] not in Decision.APPROVALS:
         fields["authorised_weekly"] = None
     try:

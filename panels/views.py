@@ -13,6 +13,7 @@ from sites.models import AuditEvent
 from sites.permissions import allows
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
+from sites.workflow import allowed_steps
 
 from . import selectors, services
 from .forms import (
@@ -90,8 +91,9 @@ def meeting_detail(request, site_slug, code):
         "summaries": summaries,
         "attendance": list(meeting.attendance.all()),
         "may_manage": allows(request, "run_panel_meetings"),
+        "steps": allowed_steps(meeting),
     }
-    if context["may_manage"] and meeting.status != PanelMeeting.Status.CLOSED:
+    if context["may_manage"] and "take_items" in context["steps"]:
         context["waiting"] = [
             p for p in selectors.waiting_plans(request.site) if not p.open_item
         ]
@@ -102,7 +104,7 @@ def meeting_detail(request, site_slug, code):
             .exclude(status=PanelMeeting.Status.CLOSED)
             .order_by("starts_at")
         )
-        if meeting.status == PanelMeeting.Status.SCHEDULED:
+        if "open" in context["steps"]:
             context["open_form"] = OpenMeetingForm(
                 people=_meeting_people(meeting, items)
             )

@@ -50,11 +50,3 @@ def add_service_errors(form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error_text(error))
-
-
-def posted_version(data, default=-1):
-    """The edit version a form was loaded at; garbled or tampered means stale (-1)."""
-    try:
-        return int(data.get("version", default))
-    except (TypeError, ValueError):
-        return -1

@@ -367,6 +367,20 @@ DETAIL_WORDS = {
 }
 
 
+class Versioned(models.Model):
+    """A record people edit together: an optimistic lock.
+
+    ``version`` counts the record's saves (1 once created). An edit form carries the
+    version it was loaded at; the service refuses a save from an older one with
+    ``ValidationError(code="stale")``. The helpers are in ``sites/versioning.py``.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEvent(models.Model):
     """Who did what to which record, when, at which site. Append-only."""
 

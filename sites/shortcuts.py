@@ -22,3 +22,10 @@ def get_for_site(queryset, site, **lookup):
         TypeError,
     ) as exc:
         raise Http404("No such record.") from exc
+
+
+def lock_row(record):
+    """``record`` read again from its row, locked (``select_for_update``) until the
+    caller's transaction ends: what a service checks and changes, never the caller's
+    possibly out-of-date copy."""
+    return type(record)._default_manager.select_for_update().get(pk=record.pk)

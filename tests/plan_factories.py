@@ -49,7 +49,7 @@ def plan_with(site, officer, responses=(("standard", "20.00", 1),), start=None):
     plan = services.update_plan(
         plan,
         by=officer,
-        expected_version=plan.edit_version,
+        expected_version=plan.version,
         start_date=start or date.today(),
     )
     outcomes = list(assessment.desired_outcomes.all())
@@ -88,7 +88,7 @@ def draft_plan(site, officer, *, outcomes=1, start=None, person=None):
     return services.update_plan(
         plan,
         by=officer,
-        expected_version=plan.edit_version,
+        expected_version=plan.version,
         start_date=start or date.today(),
     )
 
@@ -103,12 +103,16 @@ def add_response(
     period=Response.Period.WEEK,
     outcomes=None,
     description="Help with shopping",
+    response=None,
     **fields,
 ):
-    """Add a response to a draft plan; it serves every outcome of the plan unless
-    ``outcomes`` says otherwise."""
+    """Add a response to a draft plan (or change ``response``, as its form loaded now
+    would); it serves every outcome of the plan unless ``outcomes`` says otherwise."""
     if outcomes is None:
         outcomes = list(services.plan_outcomes(plan))
+    if response is not None:
+        fields["response"] = response
+        fields["expected_version"] = Response.objects.get(pk=response.pk).version
     return services.save_response(
         plan,
         by=by,

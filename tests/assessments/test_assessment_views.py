@@ -10,7 +10,7 @@ from django_scopes import scope, scopes_disabled
 
 from assessments import services
 from assessments.models import Addendum, Assessment
-from assessments.sections import BY_KEY, bind
+from assessments.sections import BY_KEY
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.factories import (
@@ -56,7 +56,7 @@ def section_post(assessment, key, **changes):
     (a value of None leaves the field out, as an unticked box is)."""
     with scope(site=assessment.site):
         current = Assessment.objects.get(pk=assessment.pk)
-        bound = bind(BY_KEY[key], current)
+        bound = BY_KEY[key].bind(current)
         data = {"version": str(current.section_version(key))}
         if bound.form is not None:
             data |= field_values(bound.form)
@@ -85,8 +85,11 @@ def detail_url(assessment):
 
 
 def stored(assessment):
+    """The assessment as saved, with its section versions (readable out of scope)."""
     with scopes_disabled():
-        return Assessment.objects.get(pk=assessment.pk)
+        return Assessment.objects.prefetch_related("saved_sections").get(
+            pk=assessment.pk
+        )
 
 
 def unable(index, reasons=("assistance",)):
@@ -844,11 +847,11 @@ def _rows(assessment, count):
 
 
 # Session, user, memberships; the assessment and its five kinds of rows (prefetched);
-# the audit event. An editable draft also binds its four formsets (outcomes,
-# wellbeing, needs with the catalogue of services, desired outcomes): five queries
-# more. (The session is not written: at most once a minute, see
-# sites/accounts/sessions.py.)
-DRAFT_PAGE_QUERIES = 15
+# the audit event. An editable draft also reads its sections' versions and binds its
+# four formsets (outcomes, wellbeing, needs with the catalogue of services, desired
+# outcomes): six queries more. (The session is not written: at most once a minute,
+# see sites/accounts/sessions.py.)
+DRAFT_PAGE_QUERIES = 16
 READ_ONLY_PAGE_QUERIES = 10
 
 

@@ -256,13 +256,13 @@ def test_a_stale_save_of_the_plan_keeps_what_was_typed(client, officer, draft):
         services.update_plan(
             draft,
             by=officer,
-            expected_version=reload(draft).edit_version,
+            expected_version=reload(draft).version,
             person_views="Someone else's words.",
         )
 
     response = client.post(
         url("plan_edit", draft.code),
-        {"version": str(draft.edit_version), "person_views": "We want lunch out."},
+        {"version": str(draft.version), "person_views": "We want lunch out."},
     )
 
     assert response.status_code == 200
@@ -277,7 +277,7 @@ def test_the_plan_details_are_saved_from_the_form(client, officer, draft):
     response = client.post(
         url("plan_edit", draft.code),
         {
-            "version": str(reload(draft).edit_version),
+            "version": str(reload(draft).version),
             "start_date": timezone.localdate().isoformat(),
             "person_views": "We want lunch out together.",
         },
@@ -509,7 +509,9 @@ def test_a_response_is_changed_through_its_form(client, officer, draft):
     assert page.context["form"].initial["outcomes"] == [o.pk for o in outcomes]
     response = client.post(
         url("response_edit", draft.code, existing.code),
-        response_post(outcomes, unit_cost="30.00", times="1"),
+        response_post(
+            outcomes, unit_cost="30.00", times="1", version=str(existing.version)
+        ),
     )
 
     assert response.status_code == 302
@@ -521,7 +523,10 @@ def test_a_response_is_removed_from_a_draft(client, officer, draft):
         existing = draft.responses.get()
     client.force_login(officer)
 
-    response = client.post(url("response_delete", draft.code, existing.code))
+    response = client.post(
+        url("response_delete", draft.code, existing.code),
+        {"version": str(existing.version)},
+    )
 
     assert response.status_code == 302
     with scopes_disabled():

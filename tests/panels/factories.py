@@ -67,7 +67,7 @@ def plan_awaiting_panel(site, officer, *, cost="45.00", times=1, replaced="30.00
     plan = plan_services.update_plan(
         plan,
         by=officer,
-        expected_version=plan.edit_version,
+        expected_version=plan.version,
         person_views=PERSON_VIEWS,
         officer_recommendation=RECOMMENDATION,
     )
