@@ -1,7 +1,10 @@
 """The cast every view test uses: two sites, members with and without a capability,
 and an outsider from the other site."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -151,3 +154,13 @@ def records(site_a, officer):
         "review": review,
         "notification": notification,
     }
+
+
+@pytest.fixture
+def timed_out(client, officer, settings):
+    """The officer was working on this browser, then left it idle past the time-out."""
+    client.force_login(officer)
+    assert client.get("/s/alpha/").status_code == 200
+    later = timezone.now() + timedelta(minutes=settings.SESSION_IDLE_MINUTES + 1)
+    with time_machine.travel(later):
+        yield client

@@ -47,7 +47,7 @@ def post_start(client, plan, start):
     return client.post(
         url("plan_edit", plan.code),
         {
-            "version": str(reload(plan).edit_version),
+            "version": str(reload(plan).version),
             "start_date": start.isoformat(),
             "person_views": "We want lunch out together.",
         },

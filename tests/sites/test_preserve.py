@@ -1,10 +1,7 @@
 """A session that ends mid-form loses nothing the officer typed, and gives it back only
 to the officer who typed it (issue 11, item 7)."""
 
-from datetime import timedelta
-
 import pytest
-import time_machine
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -33,16 +30,6 @@ def _section_url(draft):
         "assessment_section",
         kwargs={"site_slug": "alpha", "code": draft.code, "section": "what_matters"},
     )
-
-
-@pytest.fixture
-def timed_out(client, officer, settings):
-    """The officer was working on this browser, then left it idle past the time-out."""
-    client.force_login(officer)
-    assert client.get("/s/alpha/").status_code == 200
-    later = timezone.now() + timedelta(minutes=settings.SESSION_IDLE_MINUTES + 1)
-    with time_machine.travel(later):
-        yield client
 
 
 def test_text_posted_after_the_session_ended_comes_back_after_signing_in(
