@@ -651,3 +651,18 @@ def plan_costs(responses):
         "direct_payment_weekly": direct,
         "direct_payment_annual": annual(direct),
     }
+
+
+# Programme cases, unmet wants, delivery and case studies live in their own module
+# (careplans/programme.py); importing them here registers them with the app.
+from .programme import (  # noqa: E402, F401
+    Barrier,
+    CaseStudy,
+    CaseStudyReplacement,
+    MeetingCaseStudy,
+    ProgrammeCase,
+    PublishedCaseStudy,
+    Rebase,
+    ResponseDelivery,
+    UnmetWant,
+)

@@ -416,6 +416,15 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Programme-level events (a print of a shared case study, a meeting pack) name
+    # the programme; site is then the site whose data it was, if any.
+    programme = models.ForeignKey(
+        "sites.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # What the event was about: a model label and the record's public id (never a name).
     object_type = models.CharField(max_length=100, blank=True)
@@ -498,3 +507,46 @@ class Notification(SiteScoped):
 
     def __str__(self):
         return self.message
+
+
+# The collaborative programme's models live in their own module (sites/programmes.py);
+# importing them here registers them with the app.
+from .programmes import (  # noqa: E402
+    CollaborativeMeeting,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    Involvement,
+    LearningPoint,
+    Milestone,
+    MilestoneTemplate,
+    OwnerRole,
+    Phase,
+    PlanningRow,
+    Programme,
+    ProgrammeMembership,
+    ProgrammeRole,
+    ProgrammeSite,
+)
+
+__all__ = [
+    "AuditEvent",
+    "CollaborativeMeeting",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "Involvement",
+    "LearningPoint",
+    "Membership",
+    "Milestone",
+    "MilestoneTemplate",
+    "Notification",
+    "OwnerRole",
+    "Phase",
+    "PlanningRow",
+    "Programme",
+    "ProgrammeMembership",
+    "ProgrammeRole",
+    "ProgrammeSite",
+    "Site",
+    "SiteScoped",
+    "User",
+]
