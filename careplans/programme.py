@@ -14,8 +14,9 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Assessment, DesiredOutcome, Person
-from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
 from sites.programmes import CollaborativeMeeting, Programme
+from sites.workflow import Step, Workflow
 
 
 class Barrier(models.TextChoices):
@@ -34,7 +35,7 @@ class ProgrammeCaseQuerySet(SiteScopedQuerySet):
         return self.filter(status=ProgrammeCase.Status.INCLUDED)
 
 
-class ProgrammeCase(SiteScoped):
+class ProgrammeCase(SiteScoped, Versioned):
     """A person at a participating site whose assessment falls in the programme's
     focus group. Its comparable data is read from the records already kept."""
 
@@ -86,8 +87,6 @@ class ProgrammeCase(SiteScoped):
         related_name="+",
     )
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
 
     objects = scoped_manager(ProgrammeCaseQuerySet)
 
@@ -131,7 +130,6 @@ class UnmetWant(SiteScoped):
         "What stood in the way", max_length=20, choices=Barrier.choices
     )
     note = models.TextField(blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -163,7 +161,6 @@ class ResponseDelivery(SiteScoped):
         "What stood in the way", max_length=20, choices=Barrier.choices, blank=True
     )
     note = models.TextField(blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -244,7 +241,7 @@ class CaseStudyQuerySet(SiteScopedQuerySet):
         return self.filter(status=CaseStudy.Status.REVIEWED)
 
 
-class CaseStudy(SiteScoped):
+class CaseStudy(SiteScoped, Versioned):
     """A pseudonymised account of a programme case, drafted by the practitioner,
     reviewed by the site's advisor and approved for sharing by its project
     coordinator."""
@@ -257,15 +254,69 @@ class CaseStudy(SiteScoped):
         PRESENTED = "presented", "Presented at a meeting"
         ARCHIVED = "archived", "Archived"
 
-    TRANSITIONS = {
-        Status.DRAFT: {Status.IN_REVIEW},
-        Status.IN_REVIEW: {Status.REVIEWED, Status.DRAFT},
-        Status.REVIEWED: {Status.APPROVED, Status.DRAFT},
-        Status.APPROVED: {Status.PRESENTED, Status.ARCHIVED},
-        Status.PRESENTED: {Status.ARCHIVED},
-        Status.ARCHIVED: set(),
-    }
-    EDITABLE = {Status.DRAFT}
+    WORKFLOW = Workflow(
+        Status,
+        Step(
+            "submit",
+            {Status.DRAFT},
+            Status.IN_REVIEW,
+            action="Case study sent for review",
+            stamp_at="submitted_at",
+            refusal="Only a draft case study can be sent for review; this one is "
+            "{status}.",
+        ),
+        Step(
+            "review",
+            {Status.IN_REVIEW},
+            Status.REVIEWED,
+            action="Case study reviewed",
+            stamp_at="reviewed_at",
+            stamp_by="reviewed_by",
+            refusal="Only a case study waiting for review can be reviewed; this one "
+            "is {status}.",
+        ),
+        Step(
+            "approve",
+            {Status.REVIEWED},
+            Status.APPROVED,
+            action="Case study approved for sharing",
+            stamp_at="approved_at",
+            stamp_by="approved_by",
+            refusal="Only a reviewed case study can be approved; this one is {status}.",
+        ),
+        Step(
+            "return_to_draft",
+            {Status.IN_REVIEW, Status.REVIEWED},
+            Status.DRAFT,
+            action="Case study returned with reasons",
+            refusal="Only a case study waiting for review or approval can be "
+            "returned; this one is {status}.",
+        ),
+        Step(
+            "present",
+            {Status.APPROVED},
+            Status.PRESENTED,
+            action="Case study presented at a meeting",
+            stamp_at="presented_at",
+            refusal="Only an approved case study can be presented; this one is "
+            "{status}.",
+        ),
+        Step(
+            "archive",
+            {Status.APPROVED, Status.PRESENTED},
+            Status.ARCHIVED,
+            action="Case study archived",
+            stamp_at="archived_at",
+            refusal="Only a shared case study can be archived; this one is {status}.",
+        ),
+        Step(
+            "edit",
+            {Status.DRAFT},
+            None,
+            refusal="Only a draft case study can be changed; this one is {status}.",
+        ),
+    )
+    TRANSITIONS = WORKFLOW.transitions
 
     class Recognisable(models.TextChoices):
         NO = "no", "No: nobody outside the team could recognise them"
@@ -350,8 +401,6 @@ class CaseStudy(SiteScoped):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
 
     objects = scoped_manager(CaseStudyQuerySet)
 
@@ -367,7 +416,7 @@ class CaseStudy(SiteScoped):
 
     @property
     def is_editable(self):
-        return self.status in self.EDITABLE
+        return self.WORKFLOW.edit.allows(self.status)
 
     def section_texts(self):
         """[(field, heading, text), ...] in print order."""

@@ -18,12 +18,21 @@ from .text import shorten
 
 
 def record_event(
-    *, kind, user=None, site=None, obj=None, action="", details=None, request=None
+    *,
+    kind,
+    user=None,
+    site=None,
+    programme=None,
+    obj=None,
+    action="",
+    details=None,
+    request=None,
 ):
     """Write one audit event; ``obj`` is the record concerned (its id is kept).
 
     ``details`` holds facts such as amounts as data (see ``AuditEvent.details``),
-    so ``action`` stays a plain phrase with nothing formatted into it.
+    so ``action`` stays a plain phrase with nothing formatted into it. Events on a
+    collaborative programme's pages name the ``programme``.
     """
     object_type = object_code = ""
     if obj is not None:
@@ -35,6 +44,7 @@ def record_event(
         kind=kind,
         user=user,
         site=site,
+        programme=programme,
         object_type=object_type,
         object_code=object_code,
         action=shorten(action, 200),
@@ -44,11 +54,13 @@ def record_event(
 
 
 def record_access(request, obj, *, kind=AuditEvent.Kind.VIEW, action=""):
-    """A view, print or export of a record by the signed-in user at the current site."""
+    """A view, print or export of a record by the signed-in user at the current site
+    (or on the current programme's pages)."""
     return record_event(
         kind=kind,
         user=request.user,
         site=getattr(request, "site", None),
+        programme=getattr(request, "programme", None),
         obj=obj,
         action=action,
         request=request,

@@ -16,6 +16,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+# sites.models imports this module at its end, once Versioned and AuditEvent exist.
+from .models import Versioned
+from .workflow import Step, Workflow
+
 
 class ProgrammeQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -33,7 +37,16 @@ class ProgrammeQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Programme(models.Model):
+# What every step of a programme's stages records.
+_MOVE_ON = {
+    "action": "Programme moved on",
+    "stamp_at": "status_changed_at",
+    "stamp_by": "status_changed_by",
+    "refusal": "A programme that is {status} cannot move to that stage.",
+}
+
+
+class Programme(Versioned, models.Model):
     """A collaborative improvement programme across several sites."""
 
     class Status(models.TextChoices):
@@ -43,13 +56,41 @@ class Programme(models.Model):
         EVALUATION = "evaluation", "Evaluation"
         CLOSED = "closed", "Closed"
 
-    TRANSITIONS = {
-        Status.PLANNING: {Status.COLLECTING, Status.CLOSED},
-        Status.COLLECTING: {Status.ANALYSIS, Status.CLOSED},
-        Status.ANALYSIS: {Status.EVALUATION, Status.COLLECTING},
-        Status.EVALUATION: {Status.CLOSED, Status.ANALYSIS},
-        Status.CLOSED: set(),
-    }
+    WORKFLOW = Workflow(
+        Status,
+        Step("start_collecting", {Status.PLANNING}, Status.COLLECTING, **_MOVE_ON),
+        Step("start_analysis", {Status.COLLECTING}, Status.ANALYSIS, **_MOVE_ON),
+        # Analysis may show that more data is needed.
+        Step("resume_collecting", {Status.ANALYSIS}, Status.COLLECTING, **_MOVE_ON),
+        Step("start_evaluation", {Status.ANALYSIS}, Status.EVALUATION, **_MOVE_ON),
+        Step("reopen_analysis", {Status.EVALUATION}, Status.ANALYSIS, **_MOVE_ON),
+        Step(
+            "close",
+            {Status.PLANNING, Status.COLLECTING, Status.EVALUATION},
+            Status.CLOSED,
+            **_MOVE_ON,
+        ),
+        # Checks that leave the status alone.
+        Step(
+            "offer_cases",
+            {Status.COLLECTING},
+            None,
+            refusal="People are offered as programme cases only while the programme "
+            "is collecting data; it is {status}.",
+        ),
+        Step(
+            "change",
+            {
+                Status.PLANNING,
+                Status.COLLECTING,
+                Status.ANALYSIS,
+                Status.EVALUATION,
+            },
+            None,
+            refusal="A closed programme cannot be changed.",
+        ),
+    )
+    TRANSITIONS = WORKFLOW.transitions
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(
@@ -113,7 +154,6 @@ class Programme(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     objects = ProgrammeQuerySet.as_manager()
@@ -173,7 +213,7 @@ class ProgrammeMembership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.programme}"
 
 
-class ProgrammeSite(models.Model):
+class ProgrammeSite(Versioned, models.Model):
     """A site taking part in a programme, with the people who make it work there."""
 
     programme = models.ForeignKey(
@@ -220,7 +260,6 @@ class ProgrammeSite(models.Model):
     joined_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -318,7 +357,7 @@ class MilestoneTemplate(models.Model):
         return self.title
 
 
-class Milestone(models.Model):
+class Milestone(Versioned, models.Model):
     """One step of a programme's schedule."""
 
     class Status(models.TextChoices):
@@ -345,7 +384,6 @@ class Milestone(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -361,7 +399,7 @@ class Milestone(models.Model):
         return self.title
 
 
-class CollaborativeMeeting(models.Model):
+class CollaborativeMeeting(Versioned, models.Model):
     """A joint meeting where sites bring case studies and record what they learnt
     (not a funding panel)."""
 
@@ -370,11 +408,34 @@ class CollaborativeMeeting(models.Model):
         HELD = "held", "Held"
         CANCELLED = "cancelled", "Cancelled"
 
-    TRANSITIONS = {
-        Status.PLANNED: {Status.HELD, Status.CANCELLED},
-        Status.HELD: set(),
-        Status.CANCELLED: set(),
-    }
+    WORKFLOW = Workflow(
+        Status,
+        Step(
+            "hold",
+            {Status.PLANNED},
+            Status.HELD,
+            action="Collaborative meeting held",
+            stamp_at="status_changed_at",
+            stamp_by="status_changed_by",
+            refusal="This meeting is {status}.",
+        ),
+        Step(
+            "cancel",
+            {Status.PLANNED},
+            Status.CANCELLED,
+            action="Collaborative meeting cancelled",
+            stamp_at="status_changed_at",
+            stamp_by="status_changed_by",
+            refusal="This meeting is {status}.",
+        ),
+        Step(
+            "change",
+            {Status.PLANNED, Status.HELD},
+            None,
+            refusal="A cancelled meeting cannot be changed.",
+        ),
+    )
+    TRANSITIONS = WORKFLOW.transitions
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     programme = models.ForeignKey(
@@ -406,7 +467,6 @@ class CollaborativeMeeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -416,7 +476,7 @@ class CollaborativeMeeting(models.Model):
         return f"{self.title} ({self.held_on:%d %b %Y})"
 
 
-class PlanningRow(models.Model):
+class PlanningRow(Versioned, models.Model):
     """The guide's first table, at programme level (no site) or for one site."""
 
     programme = models.ForeignKey(
@@ -438,7 +498,6 @@ class PlanningRow(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -456,7 +515,7 @@ class LearningPointQuerySet(models.QuerySet):
         return self.filter(responsible=user)
 
 
-class LearningPoint(models.Model):
+class LearningPoint(Versioned, models.Model):
     """The guide's second table: learning point, action point, responsibility,
     implement by. Actions have an owner and a due date."""
 
@@ -509,7 +568,6 @@ class LearningPoint(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     objects = LearningPointQuerySet.as_manager()
@@ -538,7 +596,7 @@ class EvaluationQuestion(models.TextChoices):
     )
 
 
-class EvaluationAnswer(models.Model):
+class EvaluationAnswer(Versioned, models.Model):
     """The guide's four evaluation questions, per site and for the programme."""
 
     programme = models.ForeignKey(
@@ -561,7 +619,6 @@ class EvaluationAnswer(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:

@@ -20,6 +20,7 @@ that consults the same map without changing the status.
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -128,11 +129,20 @@ def apply(locked, step, *, by, action=None, **changes):
     record_event(
         kind=AuditEvent.Kind.TRANSITION,
         user=by,
-        site=locked.site,
+        site=getattr(locked, "site", None),
+        programme=_programme_of(locked),
         obj=locked,
         action=action or step.action,
     )
     return locked
+
+
+def _programme_of(record):
+    """The collaborative programme a record belongs to (or is), for the audit trail."""
+    # Looked up by name: sites.programmes imports this module.
+    if isinstance(record, apps.get_model("sites", "Programme")):
+        return record
+    return getattr(record, "programme", None)
 
 
 def transition(record, step, *, by, action=None, **changes):

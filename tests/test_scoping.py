@@ -28,6 +28,20 @@ PROJECT_APPS = {"sites", "assessments", "careplans", "panels"}
 # before one exists; AuditEvent has its own ScopedManager (sign-in events have no
 # site).
 NOT_SITE_SCOPED = {"sites.Membership", "sites.HistoricalMembership", "sites.AuditEvent"}
+# The collaborative programme spans sites: its own records name a site they are about
+# but hold nothing identifiable, and the shared snapshot of a case study is read across
+# sites by design (docs/architecture.md, "The collaborative programme").
+NOT_SITE_SCOPED |= {
+    "sites.ProgrammeSite",
+    "sites.HistoricalProgrammeSite",
+    "sites.PlanningRow",
+    "sites.HistoricalPlanningRow",
+    "sites.LearningPoint",
+    "sites.HistoricalLearningPoint",
+    "sites.EvaluationAnswer",
+    "sites.HistoricalEvaluationAnswer",
+    "careplans.PublishedCaseStudy",
+}
 
 
 def _project_models():
@@ -59,7 +73,7 @@ def test_the_registry_finds_the_tenant_models_and_their_history():
     labels = {_label(m) for m in ALL_SCOPED}
     assert {"assessments.Person", "assessments.HistoricalPerson"} <= labels
     assert {"panels.Decision", "panels.HistoricalDecision"} <= labels
-    assert len(HISTORY_MODELS) == 21
+    assert len(HISTORY_MODELS) == 26
 
 
 def test_every_model_with_a_site_key_is_scoped_or_listed():
