@@ -14,9 +14,17 @@ site_patterns = [
     path("", include("panels.urls")),
 ]
 
+# Every collaborative programme page lives under /p/<programme_slug>/: it spans sites,
+# so it has no site scope (see SiteScopeMiddleware._programme).
+programme_patterns = [
+    path("", include("sites.programme_urls")),
+    path("", include("careplans.programme_urls")),
+]
+
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("accounts/", include("sites.accounts.urls")),
     path("admin/", admin.site.urls),
     path("s/<slug:site_slug>/", include(site_patterns)),
+    path("p/<slug:programme_slug>/", include(programme_patterns)),
 ]

@@ -22,7 +22,9 @@ def require_rule(name, *, write=None):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.site is None:
+            # A site page needs its site, a programme page its programme (both set
+            # by SiteScopeMiddleware, which answers 404 to non-members first).
+            if request.site is None and getattr(request, "programme", None) is None:
                 raise PermissionDenied
             if not guard.allows(request.method, request.capabilities):
                 raise PermissionDenied

@@ -1,11 +1,20 @@
-"""Resolve the site named in a tenant URL and run the whole request inside its scope."""
+"""Resolve the site named in a tenant URL and run the whole request inside its scope;
+resolve the programme named in a programme URL and the user's part in it."""
 
 from django.http import Http404
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
 
-from .models import Membership, Site
-from .permissions import SITE_KWARG, capabilities_for
+from .models import Membership, Programme, ProgrammeMembership, ProgrammeSite, Site
+from .permissions import (
+    PARTICIPANT,
+    PARTICIPANT_COORDINATOR,
+    PROGRAMME_KWARG,
+    SITE_KWARG,
+    Role,
+    capabilities_for,
+    programme_capabilities_for,
+)
 
 
 class SiteScopeMiddleware:
@@ -36,6 +45,12 @@ class SiteScopeMiddleware:
             match = resolve(request.path_info, getattr(request, "urlconf", None))
         except Resolver404:
             match = None
+        request.programme = None
+        request.programme_roles = frozenset()
+        request.programme_sites = []
+        if match and PROGRAMME_KWARG in match.kwargs and request.user.is_authenticated:
+            return self._programme(request, match.kwargs[PROGRAMME_KWARG])
+
         slug = match.kwargs.get(SITE_KWARG) if match else None
         if slug is None or not request.user.is_authenticated:
             # Not a tenant URL (or anonymous: sent to sign in): no scope is entered,
@@ -58,3 +73,48 @@ class SiteScopeMiddleware:
         request.capabilities = capabilities_for(request.roles)
         with scope(site=site):
             return self.get_response(request)
+
+    def _programme(self, request, slug):
+        """For ``/p/<programme_slug>/…``: the programme and the user's part in it, or
+        404 for anyone who neither coordinates it nor works at a participating site.
+
+        Sets ``request.programme``, ``request.programme_roles`` (programme
+        coordinator; participant; participant as a site coordinator),
+        ``request.programme_sites`` (the participating sites where the user is a
+        member) and ``request.capabilities`` from those roles. No site scope is
+        entered: the programme spans sites, so any site-scoped query made here raises,
+        and cross-site data is read only through the named programme queries
+        (docs/architecture.md).
+        """
+        programme = Programme.objects.filter(slug=slug).first()
+        if programme is None:
+            raise Http404("No such page.")
+        request.all_memberships = list(
+            Membership.objects.active().for_user(request.user).select_related("site")
+        )
+        roles = set(
+            ProgrammeMembership.objects.filter(
+                programme=programme, user=request.user, is_active=True
+            ).values_list("role", flat=True)
+        )
+        participating = set(
+            ProgrammeSite.objects.filter(programme=programme).values_list(
+                "site_id", flat=True
+            )
+        )
+        mine = [m for m in request.all_memberships if m.site_id in participating]
+        if mine:
+            roles.add(PARTICIPANT)
+        if any(m.role == Role.SITE_COORDINATOR for m in mine):
+            roles.add(PARTICIPANT_COORDINATOR)
+        if not roles:
+            # Unknown programme and "not yours" look the same.
+            raise Http404("No such page.")
+        sites = {}
+        for membership in mine:
+            sites.setdefault(membership.site.slug, membership.site)
+        request.programme = programme
+        request.programme_roles = frozenset(roles)
+        request.programme_sites = list(sites.values())
+        request.capabilities = programme_capabilities_for(roles)
+        return self.get_response(request)

@@ -52,16 +52,30 @@ CAPABILITIES: dict[str, str] = {
     "decide_at_panel": "Record panel decisions (when chair, or present at the meeting)",
     "chairs_action": "Decide urgent plans between meetings as the panel's chair",
     "view_audit": "See the site's audit events",
+    # The collaborative programme, at the site: identifiable casework stays here.
+    "make_programme_case": "Include a person in a collaborative programme as a case",
+    "view_case_studies": "Read the site's case studies for the programme, drafts too",
+    "draft_case_study": "Draft a pseudonymised case study from a programme case",
+    "review_case_study": "Review the site's case studies (as the site's advisor)",
+    "approve_case_study": "Approve case studies for sharing (as the site's project "
+    "coordinator)",
+    # The collaborative programme's own pages (/p/<programme>/), which span sites.
+    "view_programme": "See a programme they take part in: schedule, meetings, shared "
+    "case studies, figures",
+    "manage_programme": "Set up and run a programme: sites, schedule, meetings, tables, "
+    "evaluation",
+    "export_programme_data": "Download the programme's pseudonymised data",
 }
 
 _EVERYONE = {"view_site"}
 _PRACTICE = {"view_people", "edit_people", "assess", "plan", "review_plan"}
+_PROGRAMME_CASES = {"make_programme_case", "draft_case_study", "view_case_studies"}
 _MANAGING = {"view_all_caseloads", "sign_off_plan", "view_team_reviews", "view_panel"}
 _PANEL = {"view_people", "view_panel", "decide_at_panel"}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ASSESSING_OFFICER: frozenset(_EVERYONE | _PRACTICE),
-    Role.TEAM_MANAGER: frozenset(_EVERYONE | _PRACTICE | _MANAGING),
+    Role.ASSESSING_OFFICER: frozenset(_EVERYONE | _PRACTICE | _PROGRAMME_CASES),
+    Role.TEAM_MANAGER: frozenset(_EVERYONE | _PRACTICE | _MANAGING | _PROGRAMME_CASES),
     Role.PANEL_MEMBER: frozenset(_EVERYONE | _PANEL),
     Role.PANEL_CHAIR: frozenset(
         _EVERYONE | _PANEL | {"view_all_caseloads", "manage_panels", "chairs_action"}
@@ -69,11 +83,37 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SENIOR_MANAGER: frozenset(
         _EVERYONE
         | _MANAGING
-        | {"view_people", "manage_limits", "manage_panels", "view_audit"}
+        | {
+            "view_people",
+            "manage_limits",
+            "manage_panels",
+            "view_audit",
+            "view_case_studies",
+        }
     ),
-    Role.ADVISOR: frozenset(_EVERYONE | {"view_people"}),
-    # The coordinator collates pseudonymised programme data, not casework.
-    Role.SITE_COORDINATOR: frozenset(_EVERYONE),
+    Role.ADVISOR: frozenset(
+        _EVERYONE | {"view_people", "view_case_studies", "review_case_study"}
+    ),
+    # The coordinator collates pseudonymised programme data, not casework: case-study
+    # drafts are already pseudonymised text, so they need no view_people.
+    Role.SITE_COORDINATOR: frozenset(
+        _EVERYONE | {"view_case_studies", "approve_case_study"}
+    ),
+}
+
+# What a user may do on a programme's own pages (/p/<programme>/): from their role on
+# the programme, or from being a member of a participating site. Who may act on which
+# site's records (its advisor, its project coordinator) is a rule about the record,
+# checked by the services.
+PROGRAMME_COORDINATOR = "programme_coordinator"
+PARTICIPANT = "participant"  # an active member of a participating site
+PARTICIPANT_COORDINATOR = "participant_coordinator"  # ... as its site coordinator
+PROGRAMME_CAPABILITIES: dict[str, frozenset[str]] = {
+    PROGRAMME_COORDINATOR: frozenset(
+        {"view_programme", "manage_programme", "export_programme_data"}
+    ),
+    PARTICIPANT: frozenset({"view_programme"}),
+    PARTICIPANT_COORDINATOR: frozenset({"view_programme", "export_programme_data"}),
 }
 
 
@@ -82,6 +122,15 @@ def capabilities_for(roles) -> frozenset[str]:
     granted: set[str] = set()
     for role in roles:
         granted |= ROLE_CAPABILITIES[role]
+    return frozenset(granted)
+
+
+def programme_capabilities_for(programme_roles) -> frozenset[str]:
+    """Union of the capabilities granted on a programme's pages by the given
+    programme roles (``PROGRAMME_CAPABILITIES``)."""
+    granted: set[str] = set()
+    for role in programme_roles:
+        granted |= PROGRAMME_CAPABILITIES[role]
     return frozenset(granted)
 
 
@@ -186,6 +235,22 @@ RULES: dict[str, Rule] = _rules(
         all_of={"view_panel"},
     ),
     _read("see_audit_trail", "See the site's audit events", all_of={"view_audit"}),
+    _read(
+        "see_case_studies",
+        "Read the site's programme cases and case studies (drafts too)",
+        all_of={"view_case_studies"},
+    ),
+    _read(
+        "see_programme",
+        "See a programme they take part in: its schedule, meetings, tables, shared "
+        "case studies and figures",
+        all_of={"view_programme"},
+    ),
+    _read(
+        "export_programme_data",
+        "Download the programme's pseudonymised data",
+        all_of={"export_programme_data"},
+    ),
     # Changing records
     _write(
         "change_people",
@@ -233,6 +298,32 @@ RULES: dict[str, Rule] = _rules(
         "Decide urgent plans between meetings as the panel's chair",
         all_of={"chairs_action"},
     ),
+    _write(
+        "make_programme_cases",
+        "Include a person as a programme case (or record that they are not included)",
+        all_of={"make_programme_case"},
+    ),
+    _write(
+        "draft_case_studies",
+        "Draft and change pseudonymised case studies from programme cases",
+        all_of={"draft_case_study"},
+    ),
+    _write(
+        "review_case_studies",
+        "Review case studies (the site's advisor) or return them with reasons",
+        all_of={"review_case_study"},
+    ),
+    _write(
+        "approve_case_studies",
+        "Approve case studies for sharing (the site's project coordinator)",
+        all_of={"approve_case_study"},
+    ),
+    _write(
+        "run_programme",
+        "Set up and run a programme: participating sites, schedule, meetings, the "
+        "two tables, evaluation",
+        all_of={"manage_programme"},
+    ),
 )
 
 
@@ -254,6 +345,15 @@ def roles_allowed(name: str) -> list[str]:
     return [role for role in Role if rule(name).allows(ROLE_CAPABILITIES[role])]
 
 
+def programme_roles_allowed(name: str) -> list[str]:
+    """The programme roles (``PROGRAMME_CAPABILITIES``) that satisfy a rule alone."""
+    return [
+        role
+        for role, granted in PROGRAMME_CAPABILITIES.items()
+        if rule(name).allows(granted)
+    ]
+
+
 class Can:
     """The rules as template variables: ``{% if can.see_reviews_due %}``.
 
@@ -272,6 +372,8 @@ class Can:
 
 # The URL keyword that names the site in every tenant address (/s/<site_slug>/…).
 SITE_KWARG = "site_slug"
+# ... and the programme in every programme address (/p/<programme_slug>/…).
+PROGRAMME_KWARG = "programme_slug"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

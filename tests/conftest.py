@@ -142,7 +142,13 @@ def records(site_a, officer):
             standard_weekly=0,
             days_waiting=3,
         )
+        # A collaborative programme site A takes part in (site B does not).
+        from tests.factories import ProgrammeFactory, ProgrammeSiteFactory
+
+        programme = ProgrammeFactory(slug="together", title="Together programme")
+        ProgrammeSiteFactory(programme=programme, site=site_a)
     return {
+        "programme": programme,
         "meeting": meeting,
         "item": item,
         "decision": decision,

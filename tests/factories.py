@@ -48,6 +48,45 @@ def member(site, role, username=None):
     return user
 
 
+# --- the collaborative programme ------------------------------------------------------
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sites.Programme"
+
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    title = factory.Sequence(lambda n: f"Test programme {n}")
+    improvement_focus = "An outcomes focus to assessment and care planning."
+    aim = "Record what people want, and arrange it where we can."
+    focus_group = "People over 85 living at home."
+    focus_min_age = 85
+    start_date = factory.Faker("date_object")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ProgrammeSiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sites.ProgrammeSite"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    site = factory.SubFactory(SiteFactory)
+    team_name = "Older people's team"
+
+
+def programme_coordinator(programme, username=None):
+    """A user whose only role is coordinating ``programme`` (no site membership)."""
+    from sites.models import ProgrammeMembership
+    from sites.permissions import PROGRAMME_COORDINATOR
+
+    kwargs = {"username": username} if username else {}
+    user = UserFactory(**kwargs)
+    ProgrammeMembership.objects.create(
+        programme=programme, user=user, role=PROGRAMME_COORDINATOR
+    )
+    return user
+
+
 # --- assessments -------------------------------------------------------------------
 
 _NHS_BASE = 999_000_000

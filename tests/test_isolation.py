@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sites.middleware import SITE_KWARG
-from sites.permissions import Role
+from sites.permissions import PROGRAMME_KWARG, Role
 from tests.factories import member
 
 # url name -> None, or function(records) -> the URL's record kwargs (besides site_slug)
@@ -72,18 +72,34 @@ SITE_URLS = {
 }
 
 
+# The programme's own pages (/p/<programme_slug>/…), built from the ``records``
+# fixture's programme, in which site A takes part and site B does not.
+# url name -> None, or function(records) -> the URL's record kwargs (besides the slug)
+PROGRAMME_URLS = {
+    "programme_home": None,
+}
+
+
+def programme_kwargs(name, records):
+    build = PROGRAMME_URLS[name]
+    return {
+        PROGRAMME_KWARG: records["programme"].slug,
+        **(build(records) if build else {}),
+    }
+
+
 def _kwargs(name, records, site_slug="alpha"):
     build = SITE_URLS[name]
     return {SITE_KWARG: site_slug, **(build(records) if build else {})}
 
 
-def _site_url_names(resolver=None, prefix=""):
+def _site_url_names(resolver=None, prefix="", kwarg=SITE_KWARG):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
-            yield from _site_url_names(entry, route)
-        elif isinstance(entry, URLPattern) and f"<slug:{SITE_KWARG}>" in route:
+            yield from _site_url_names(entry, route, kwarg)
+        elif isinstance(entry, URLPattern) and f"<slug:{kwarg}>" in route:
             yield entry.name
 
 
@@ -131,3 +147,33 @@ def test_every_member_of_site_a_can_open_its_home(client, site_a):
     for role in Role:
         client.force_login(member(site_a, role))
         assert client.get(reverse("site_home", args=["alpha"])).status_code == 200
+
+
+# --- The programme's pages: only its coordinators and participating sites' members ---
+
+
+def test_every_programme_url_is_in_the_isolation_matrix():
+    names = set(_site_url_names(kwarg=PROGRAMME_KWARG))
+    assert None not in names, "every programme URL needs a name"
+    missing = names - set(PROGRAMME_URLS)
+    stale = set(PROGRAMME_URLS) - names
+    assert not missing, f"add these programme URLs to PROGRAMME_URLS: {sorted(missing)}"
+    assert not stale, f"these names are no longer programme URLs: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMME_URLS))
+def test_a_site_not_taking_part_gets_404_for_every_programme_url(
+    client, name, records, outsider
+):
+    url = reverse(name, kwargs=programme_kwargs(name, records))
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMME_URLS))
+def test_anonymous_is_sent_to_sign_in_from_every_programme_url(client, name, records):
+    url = reverse(name, kwargs=programme_kwargs(name, records))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

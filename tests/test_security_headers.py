@@ -12,9 +12,9 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sites.middleware import SITE_KWARG
-from sites.permissions import Role
+from sites.permissions import PROGRAMME_KWARG, Role
 from tests.factories import MembershipFactory, UserFactory, member
-from tests.test_isolation import SITE_URLS
+from tests.test_isolation import SITE_URLS, programme_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,8 @@ def _url(name, route, records):
         build = SITE_URLS[name]
         kwargs = {SITE_KWARG: "alpha", **(build(records) if build else {})}
         return reverse(name, kwargs=kwargs)
+    if f"<slug:{PROGRAMME_KWARG}>" in route:
+        return reverse(name, kwargs=programme_kwargs(name, records))
     return reverse(name)
 
 

@@ -23,6 +23,7 @@ from sites.permissions import (
     allows,
     guard_of,
     pages_table,
+    programme_roles_allowed,
     roles_allowed,
     rule,
     rules_table,
@@ -91,7 +92,16 @@ def test_allows_asks_the_rule_about_the_members_capabilities():
 
 def test_every_rule_is_satisfied_by_some_role():
     for name in RULES:
-        assert roles_allowed(name), f"no role can {name}"
+        assert roles_allowed(name) or programme_roles_allowed(name), (
+            f"no role can {name}"
+        )
+
+
+def test_programme_rules_come_from_programme_roles_not_site_roles():
+    for name in ["see_programme", "run_programme", "export_programme_data"]:
+        assert roles_allowed(name) == []
+        assert programme_roles_allowed(name)
+    assert programme_roles_allowed("run_programme") == ["programme_coordinator"]
 
 
 def test_only_officers_and_team_managers_keep_a_caseload():
