@@ -28,9 +28,10 @@ run: seed
 	@echo "CareHub is starting on http://127.0.0.1:8000 (Ctrl+C to stop)."
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## The whole suite, browser journeys included (skipped, with a note, without Chromium).
+## The whole suite, browser journeys included (skipped, with a note, without Chromium),
+## spread over the machine's cores (pytest-xdist).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: install
 	$(BIN)/ruff check .
