@@ -7,10 +7,22 @@ import pytest
 import time_machine
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
+from hypothesis import HealthCheck, settings
 
 from sites.permissions import Role
 
 from .factories import SiteFactory, member
+
+# Property tests check correctness, not speed: on a loaded CI machine a database
+# round-trip can take longer than Hypothesis's default 200 ms deadline, which made
+# them fail at random. Speed is measured in benchmarks/, never in unit tests.
+settings.register_profile(
+    "carehub",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.load_profile("carehub")
 
 
 @pytest.fixture
