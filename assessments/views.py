@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sites import searches
 from sites.audit import record_access
 from sites.decorators import require_rule
 from sites.forms import error_text
@@ -32,12 +33,33 @@ from .models import Addendum, Assessment, Need, Person
 PAGE_SIZE = 25
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @require_rule("see_people")
 def person_list(request, site_slug):
-    """The caseload: my people by default; everyone for managers; search for all."""
-    form = PersonSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    """The caseload: my people by default; everyone for managers; search for all.
+
+    A search is posted and its results shown at ``?search=<token>``, so no name or
+    NHS number is ever in an address (``sites/searches.py``)."""
+    query, typed = "", ""
+    if request.method == "POST":
+        form = PersonSearchForm(request.POST)
+        typed = request.POST.get("q", "")
+        if form.is_valid():
+            if not form.cleaned_data["q"]:
+                return redirect("person_list", site_slug=site_slug)
+            token = searches.remember(request, form.cleaned_data["q"])
+            address = reverse("person_list", kwargs={"site_slug": site_slug})
+            return redirect(f"{address}?search={token}")
+    else:
+        form = PersonSearchForm()
+        if "search" in request.GET:
+            query = searches.recall(request, request.GET["search"])
+            if query is None:
+                query = ""
+                messages.info(
+                    request, "That search has expired. Search again to see results."
+                )
+            typed = query
     scope = _caseload(request)
     people = Person.objects.for_site(request.site).select_related("allocated_worker")
     if query:
@@ -48,6 +70,7 @@ def person_list(request, site_slug):
     page = DeferredJoinPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("q", None)
     return render(
         request,
         "assessments/person_list.html",
@@ -56,7 +79,7 @@ def person_list(request, site_slug):
             "page": page,
             "scope": scope,
             "query": params.urlencode(),
-            "search_text": query,
+            "search_text": typed,
         },
     )
 
@@ -159,7 +182,15 @@ def person_edit(request, site_slug, code):
 def carer_link_create(request, site_slug, code):
     """Link this person to another as carer or cared-for: find them, then describe it."""
     person = get_for_site(Person, request.site, code=code)
-    search = PersonSearchForm(request.GET or None)
+    if request.method == "POST" and "other" not in request.POST:
+        # The search form: posted, its text kept out of the address (sites/searches).
+        search = PersonSearchForm(request.POST)
+        if search.is_valid() and search.cleaned_data["q"]:
+            token = searches.remember(request, search.cleaned_data["q"])
+            return redirect(f"{request.path}?search={token}")
+    else:
+        text = searches.recall(request, request.GET.get("search"))
+        search = PersonSearchForm({"q": text} if text is not None else None)
     results = []
     if search.is_valid() and search.cleaned_data["q"]:
         results = list(
