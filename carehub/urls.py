@@ -28,3 +28,6 @@ urlpatterns = [
     path("s/<slug:site_slug>/", include(site_patterns)),
     path("p/<slug:programme_slug>/", include(programme_patterns)),
 ]
+
+# A database that cannot be reached answers a 503 "briefly unavailable" page.
+handler500 = "sites.errors.server_error"
