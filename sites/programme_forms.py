@@ -3,6 +3,7 @@ services in ``programme_services`` act (and check again what the forms offer).""
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 
 from .models import (
     CollaborativeMeeting,
@@ -171,6 +172,11 @@ class MilestoneForm(LimitText, forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("done_on") and cleaned.get("status") != Milestone.Status.DONE:
             self.add_error("done_on", "Only a milestone that is done has this date.")
+        if cleaned.get("status") == Milestone.Status.DONE and not cleaned.get(
+            "done_on"
+        ):
+            # As the service would: the model's constraint is checked on the form.
+            cleaned["done_on"] = timezone.localdate()
         return cleaned
 
 
