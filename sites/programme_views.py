@@ -366,7 +366,8 @@ def practitioner_brief_pdf(request, programme_slug, site):
         .select_related("site", "advisor", "project_coordinator")
         .order_by("site__name")
     )
-    involvement = list(participant.involvement.all())
+    order = {role: n for n, role in enumerate(Involvement.Role.values)}
+    involvement = sorted(participant.involvement.all(), key=lambda r: order[r.role])
     context = {
         "programme": request.programme,
         "participant": participant,

@@ -348,10 +348,9 @@ def test_impossible_involvement_is_refused_and_keeps_the_typing(
 
 
 def _text(response):
-    return "".join(
-        page.extract_text()
-        for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
-    )
+    """The PDF's words, with table cells' line breaks read as spaces."""
+    pages = pypdf.PdfReader(io.BytesIO(response.content)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 def test_the_practitioner_brief_is_one_page_that_says_what_to_do(
@@ -360,9 +359,21 @@ def test_the_practitioner_brief_is_one_page_that_says_what_to_do(
     place = ProgrammeSite.objects.get(programme=programme)
     place.advisor = advisor
     place.save()
-    Involvement.objects.create(
-        participant=place, role="practitioner", cases_to_contribute=4
-    )
+    # As full as a real brief: every role's commitment with notes, three partners.
+    for role in Involvement.Role:
+        Involvement.objects.create(
+            participant=place,
+            role=role,
+            cases_to_contribute=4,
+            notes="Cases recorded inside normal work; one meeting to present a "
+            "case study to the other sites.",
+        )
+    for n in range(2):
+        ProgrammeSiteFactory(
+            programme=programme,
+            site=SiteFactory(slug=f"partner-{n}"),
+            team_name="Community assessment team",
+        )
     client.force_login(coordinator)
     response = client.get(url("practitioner_brief_pdf", programme, site="alpha"))
     assert response.status_code == 200
