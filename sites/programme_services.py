@@ -465,3 +465,28 @@ def update_learning_point(point, *, by, expected_version, **fields):
     save_versioned(locked)
     _audit(by, locked, "Learning point changed", programme=programme)
     return locked
+
+
+@transaction.atomic
+def mark_action_done(point, *, by, may_run):
+    """The owner of an action (or whoever runs the programme) marks it done."""
+    programme = point.programme
+    _refuse_if_closed(programme)
+    locked = lock_row(point)
+    if not (may_run or locked.responsible_id == by.pk):
+        raise ValidationError(
+            "Only the action's owner or the programme coordinator marks it done.",
+            code="not_owner",
+        )
+    if locked.status != LearningPoint.Status.OPEN:
+        raise ValidationError(
+            f"This action is already {locked.get_status_display().lower()}.",
+            code="not_open",
+        )
+    # A plain field, as in update_learning_point (docs/architecture.md).
+    changes = {"status": LearningPoint.Status.DONE, "done_on": timezone.localdate()}
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    save_versioned(locked, update_fields=changes)
+    _audit(by, locked, "Action done", programme=programme)
+    return locked

@@ -72,4 +72,9 @@ urlpatterns = [
         views.learning_point_edit,
         name="learning_point_edit",
     ),
+    path(
+        "tables/learning/<uuid:code>/done/",
+        views.learning_point_done,
+        name="learning_point_done",
+    ),
 ]

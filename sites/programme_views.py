@@ -890,3 +890,21 @@ def learning_point_edit(request, programme_slug, code):
         "programmes/learningpoint_form.html",
         {"programme": programme, "form": form, "point": point, "edit": edit},
     )
+
+
+@require_POST
+@require_rule("see_programme")
+def learning_point_done(request, programme_slug, code):
+    """The owner of an action marks it done (from their home page or the tables)."""
+    point = _one(request.programme.learning_points.all(), code=code)
+    try:
+        services.mark_action_done(
+            point, by=request.user, may_run=allows(request, "run_programme")
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "The action is marked done.")
+    if request.POST.get("back") == "home":
+        return redirect("home")
+    return _table_redirect(programme_slug)

@@ -100,6 +100,7 @@ PROGRAMME_URLS = {
     "planning_row_remove": lambda r: {"code": r["planning_row"].code},
     "learning_point_add": None,
     "learning_point_edit": lambda r: {"code": r["learning_point"].code},
+    "learning_point_done": lambda r: {"code": r["learning_point"].code},
 }
 
 

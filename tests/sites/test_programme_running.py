@@ -2,7 +2,9 @@
 2 and 5); open actions on their owner's home page."""
 
 import datetime
+import io
 
+import pypdf
 import pytest
 import time_machine
 from django.urls import reverse
@@ -490,3 +492,61 @@ def test_the_programme_home_with_everything_takes_a_fixed_number_of_queries(
     page = response.content.decode()
     assert "Next one" in page
     assert page.count("Act ") == extra + 1
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 10, 12, 0), tick=False)
+def test_the_owner_marks_their_action_done_from_their_home_page(
+    client, programme, coordinator, manager, officer
+):
+    point = LearningPoint.objects.create(
+        programme=programme,
+        learning_point="Learnt",
+        action_point="Brief the panel.",
+        responsible=manager,
+        implement_by=datetime.date(2026, 4, 1),
+        created_by=coordinator,
+    )
+    done = url("learning_point_done", programme, code=point.code)
+    # Someone else taking part may not.
+    client.force_login(officer)
+    response = client.post(done, follow=True)
+    assert "or the programme coordinator marks it done" in response.content.decode()
+    point.refresh_from_db()
+    assert point.status == "open"
+
+    client.force_login(manager)
+    assert done in client.get(reverse("site_home", args=["alpha"])).content.decode()
+    response = client.post(done, {"back": "home"})
+    assert response["Location"] == reverse("home")
+    point.refresh_from_db()
+    assert (point.status, point.done_on, point.version) == ("done", TODAY, 2)
+    assert audit(action="Action done", user=manager)
+    response = client.post(done, follow=True)
+    assert "already done" in response.content.decode()
+
+
+def test_the_programme_coordinator_sees_nothing_identifiable(
+    client, programme, coordinator, site_a
+):
+    """Every programme page, read by its coordinator, while site A holds a person."""
+    from tests.factories import PersonFactory, programme_records
+    from tests.test_isolation import PROGRAMME_URLS, programme_kwargs
+
+    with scopes_disabled():
+        person = PersonFactory(
+            site=site_a, given_name="Zebedee", family_name="Quixotic-Unique"
+        )
+    records = {"programme": programme, **programme_records(programme, by=coordinator)}
+    client.force_login(coordinator)
+    for name in PROGRAMME_URLS:
+        response = client.get(reverse(name, kwargs=programme_kwargs(name, records)))
+        if response.status_code == 405:
+            continue
+        assert response.status_code == 200, name
+        if response["Content-Type"] == "application/pdf":
+            pages = pypdf.PdfReader(io.BytesIO(response.content)).pages
+            text = "".join(page.extract_text() for page in pages)
+        else:
+            text = response.content.decode()
+        assert person.family_name not in text, name
+        assert person.given_name not in text, name
