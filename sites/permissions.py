@@ -59,6 +59,8 @@ CAPABILITIES: dict[str, str] = {
     "review_case_study": "Review the site's case studies (as the site's advisor)",
     "approve_case_study": "Approve case studies for sharing (as the site's project "
     "coordinator)",
+    "start_programme": "Start a collaborative programme from their site (and "
+    "coordinate it)",
     # The collaborative programme's own pages (/p/<programme>/), which span sites.
     "view_programme": "See a programme they take part in: schedule, meetings, shared "
     "case studies, figures",
@@ -89,6 +91,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "manage_panels",
             "view_audit",
             "view_case_studies",
+            "start_programme",
         }
     ),
     Role.ADVISOR: frozenset(
@@ -97,7 +100,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # The coordinator collates pseudonymised programme data, not casework: case-study
     # drafts are already pseudonymised text, so they need no view_people.
     Role.SITE_COORDINATOR: frozenset(
-        _EVERYONE | {"view_case_studies", "approve_case_study"}
+        _EVERYONE | {"view_case_studies", "approve_case_study", "start_programme"}
     ),
 }
 
@@ -317,6 +320,12 @@ RULES: dict[str, Rule] = _rules(
         "approve_case_studies",
         "Approve case studies for sharing (the site's project coordinator)",
         all_of={"approve_case_study"},
+    ),
+    _write(
+        "start_programmes",
+        "Start a collaborative programme from their site, becoming its programme "
+        "coordinator",
+        all_of={"start_programme"},
     ),
     _write(
         "run_programme",

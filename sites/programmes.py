@@ -8,8 +8,10 @@ those only through the named cross-site queries listed in docs/architecture.md.
 """
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -171,6 +173,12 @@ class Programme(Versioned, models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def collection_ends_on(self):
+        """The last day of data collection (calendar months from the start)."""
+        months = relativedelta(months=self.data_collection_months)
+        return self.start_date + months - timedelta(days=1)
 
     def in_focus_group(self, age: int) -> bool:
         """Whether a person of this age (on the assessment date) is in the focus group."""
@@ -366,6 +374,7 @@ class Milestone(Versioned, models.Model):
         SLIPPED = "slipped", "Slipped"
         DROPPED = "dropped", "Dropped"
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="milestones"
     )
@@ -479,6 +488,7 @@ class CollaborativeMeeting(Versioned, models.Model):
 class PlanningRow(Versioned, models.Model):
     """The guide's first table, at programme level (no site) or for one site."""
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="planning_rows"
     )

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .decorators import require_rule
 from .forms import AuditFilterForm
 from .models import Membership, Notification
+from .programme_selectors import home_block
 from .selectors import audit_events_for_site
 from .shortcuts import get_for_site
 
@@ -26,14 +27,22 @@ def home(request):
         entry["roles"].append(membership.get_role_display())
     if len(sites) == 1 and "choose" not in request.GET:
         return redirect("site_home", site_slug=next(iter(sites)))
-    return render(request, "sites/home.html", {"site_entries": list(sites.values())})
+    return render(
+        request,
+        "sites/home.html",
+        {"site_entries": list(sites.values()), **home_block(request.user)},
+    )
 
 
 @require_GET
 @require_rule("open_site")
 def site_home(request, site_slug):
     roles = sorted(m.get_role_display() for m in request.memberships)
-    return render(request, "sites/site_home.html", {"roles": roles})
+    return render(
+        request,
+        "sites/site_home.html",
+        {"roles": roles, **home_block(request.user, request.site)},
+    )
 
 
 @require_GET

@@ -159,8 +159,12 @@ def records(site_a, officer):
 
         programme = ProgrammeFactory(slug="together", title="Together programme")
         ProgrammeSiteFactory(programme=programme, site=site_a)
+        from tests.factories import programme_records
+
+        programme_parts = programme_records(programme, by=officer)
     return {
         "programme": programme,
+        **programme_parts,
         "meeting": meeting,
         "item": item,
         "decision": decision,

@@ -52,6 +52,7 @@ SITE_URLS = {
     "review_start": lambda r: {"code": r["review"].code},
     "review_record": lambda r: {"code": r["review"].code},
     "limit_list": None,
+    "programme_create": None,
     "notification_list": None,
     "notification_read": lambda r: {"code": r["notification"].code},
     "notifications_read_all": None,
@@ -77,6 +78,29 @@ SITE_URLS = {
 # url name -> None, or function(records) -> the URL's record kwargs (besides the slug)
 PROGRAMME_URLS = {
     "programme_home": None,
+    "programme_edit": None,
+    "programme_move": None,
+    "participant_add": None,
+    "participant_edit": lambda r: {"site": "alpha"},
+    "involvement_edit": lambda r: {"site": "alpha"},
+    "practitioner_brief_pdf": lambda r: {"site": "alpha"},
+    "schedule": None,
+    "milestone_add": None,
+    "milestone_edit": lambda r: {"code": r["milestone"].code},
+    "milestone_remove": lambda r: {"code": r["milestone"].code},
+    "programme_meeting_list": None,
+    "programme_meeting_create": None,
+    "programme_meeting_detail": lambda r: {"code": r["programme_meeting"].code},
+    "programme_meeting_edit": lambda r: {"code": r["programme_meeting"].code},
+    "programme_meeting_hold": lambda r: {"code": r["programme_meeting"].code},
+    "programme_meeting_cancel": lambda r: {"code": r["programme_meeting"].code},
+    "programme_tables": None,
+    "planning_row_add": None,
+    "planning_row_edit": lambda r: {"code": r["planning_row"].code},
+    "planning_row_remove": lambda r: {"code": r["planning_row"].code},
+    "learning_point_add": None,
+    "learning_point_edit": lambda r: {"code": r["learning_point"].code},
+    "learning_point_done": lambda r: {"code": r["learning_point"].code},
 }
 
 
