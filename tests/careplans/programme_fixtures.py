@@ -67,17 +67,16 @@ def cast(site_a, site_b, officer, manager, senior):
 def older_person(site, **kwargs):
     """Someone aged 88 today (in an over-85s focus group)."""
     born = date.today().replace(day=1) - timedelta(days=88 * 366)
-    return PersonFactory(
-        site=site,
-        given_name="Quilla",
-        family_name="Zanzibarova",
-        date_of_birth=born,
-        nhs_number=valid_nhs_number(7),
-        postcode="ZZ1 1ZZ",
-        address="12 Quagmire Lane\nNowhereton",
-        phone="01632 960123",
-        **kwargs,
-    )
+    fields = {
+        "given_name": "Quilla",
+        "family_name": "Zanzibarova",
+        "date_of_birth": born,
+        "nhs_number": valid_nhs_number(7),
+        "postcode": "ZZ1 1ZZ",
+        "address": "12 Quagmire Lane\nNowhereton",
+        "phone": "01632 960123",
+    }
+    return PersonFactory(site=site, **(fields | kwargs))
 
 
 @pytest.fixture
