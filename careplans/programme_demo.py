@@ -1,5 +1,5 @@
 """Demo programme casework: Mr and Mrs Evans a programme case with their case study
-approved for sharing, an approved case study at each other site, and 24-30 programme
+approved for sharing, an approved case study at each other site, and 20-24 programme
 cases a site over the months of data collection, with what people wanted but could not
 have and what was delivered. Fictional people only.
 
@@ -36,18 +36,21 @@ from .programme import (
 TITLE = "Outcomes-focused assessment for people over 85 living at home"
 SLUG = "over-85s"
 MONTHS = 7  # of data collection so far
-CASES = {"northshire": 30, "riverside": 26, "valley": 24}
-# Staff for the programme at each site, made only where the programme's set-up has
-# named nobody: username, first, last, role at the site.
+CASES = {"northshire": 24, "riverside": 22, "valley": 20}
+# Staff for the programme at each site (the same accounts as the programme set-up's
+# demo, sites/programme_demo.py), made only where that set-up has named nobody.
 ROLES = {
-    "northshire": (("aisha", None), ("carl", None)),
+    "northshire": (
+        ("aisha", None),
+        ("nadia", ("Nadia", "Brooks", Role.SITE_COORDINATOR)),
+    ),
     "riverside": (
-        ("rhea", ("Rhea", "Adeyemi", Role.ADVISOR)),
-        ("reggie", ("Reggie", "Walsh", Role.SITE_COORDINATOR)),
+        ("rafael", ("Rafael", "Moreno", Role.ADVISOR)),
+        ("rose", ("Rose", "Adeyemi", Role.SITE_COORDINATOR)),
     ),
     "valley": (
-        ("vikram", ("Vikram", "Shah", Role.ADVISOR)),
-        ("valerie", ("Valerie", "Moss", Role.SITE_COORDINATOR)),
+        ("wendy", ("Wendy", "Marsh", Role.ADVISOR)),
+        ("yusuf", ("Yusuf", "Ali", Role.SITE_COORDINATOR)),
     ),
 }
 OFFICERS = {
@@ -274,7 +277,9 @@ def _one_case(site, programme, officer, manager, n, assessed, rng):
         needs=[("Help to stay well at home.", ["nutrition", "home_safely"], usual)],
         outcomes=[(words, 1)],
     )
-    case = ps.include_in_programme(programme=programme, person=person, by=officer)
+    case = ps.include_in_programme(
+        programme=programme, person=person, by=officer, living_at_home=True
+    )
     plan = services.create_plan(person=person, assessment=assessment, by=officer)
     plan = services.update_plan(
         plan,
@@ -363,6 +368,8 @@ def _approve(case, *, writer, place, texts=None, consent_note):
             "Asking what mattered first changed what was arranged; record the usual "
             "offer beside it so the difference shows."
         )
+    if not fields.get("barriers") and not case_study.barriers:
+        fields["barriers"] = "None: everything they wanted was arranged."
     case_study = ps.update_case_study(
         case_study, by=writer, expected_version=case_study.version, **fields
     )
@@ -381,7 +388,9 @@ def _evans(site, programme, place, olivia):
     mrs = Person.objects.get(site=site, nhs_number="9990004110")
     if ProgrammeCase.objects.filter(programme=programme, person=mrs).exists():
         return
-    case = ps.include_in_programme(programme=programme, person=mrs, by=olivia)
+    case = ps.include_in_programme(
+        programme=programme, person=mrs, by=olivia, living_at_home=True
+    )
     texts = dict(EVANS_TEXT)
     texts["age_band"] = ps.pz.age_band(
         mrs.date_of_birth, case.assessment.assessment_date
@@ -440,9 +449,10 @@ def seed_programme_demo(stdout):
         officer, manager = (users[name] for name in OFFICERS[site.slug])
         cases = []
         count = CASES[site.slug]
+        # Spread over data collection so far, none in the future.
+        span = max((today - programme.start_date).days - 10, 1)
         for n in range(count):
-            # Spread over the months of data collection, none in the future.
-            days = int((MONTHS * 30 - 10) * n / count) + rng.randint(0, 6)
+            days = int(span * n / count) + rng.randint(0, 6)
             assessed = programme.start_date + timedelta(days=days)
             assessed = min(assessed, today - timedelta(days=3))
             cases.append(_one_case(site, programme, officer, manager, n, assessed, rng))
