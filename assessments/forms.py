@@ -13,6 +13,7 @@ from .domains import (
     CARER_UNABLE_REASONS,
     OUTCOME_LABELS,
     UnableReason,
+    WellbeingImpactLevel,
 )
 from .models import (
     Addendum,
@@ -358,6 +359,17 @@ class WellbeingForm(LimitTextMixin, forms.ModelForm):
         fields = ["level", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 1})}
         labels = {"level": "Impact"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every area must be chosen: nothing is preselected (issue 9).
+        level = self.fields["level"]
+        level.required = True
+        level.choices = [("", "Choose the impact"), *WellbeingImpactLevel.choices]
+        level.error_messages["required"] = (
+            f"Choose the impact on “{self.instance.get_area_display().lower()}”: no "
+            "impact, some impact or significant impact."
+        )
 
     @property
     def area_label(self):

@@ -485,10 +485,13 @@ class WellbeingImpact(SiteScoped):
     )
     area = models.CharField(max_length=30, choices=WellbeingArea.choices)
     position = models.PositiveSmallIntegerField(default=0)
+    # Starts unanswered: a preselected "no impact" would bias eligibility and the
+    # programme's figures (issue 9). Rows answered before keep their answer.
     level = models.CharField(
         max_length=12,
         choices=WellbeingImpactLevel.choices,
-        default=WellbeingImpactLevel.NONE,
+        blank=True,
+        default="",
     )
     notes = models.TextField(blank=True)
 

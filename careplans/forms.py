@@ -142,6 +142,14 @@ class ResponseForm(LimitTextMixin, forms.ModelForm):
                 min="0", step="0.01", inputmode="decimal"
             )
         self.fields["times"].widget.attrs["min"] = "1"
+        # "Whose idea" feeds the programme's figures: nothing is preselected, the
+        # officer chooses (issue 9). A saved response shows its answer.
+        self.fields["origin"].error_messages["required"] = (
+            "Say whose idea this was: what the person asked for, or a service-led "
+            "offer."
+        )
+        if not self.instance.pk:
+            self.initial["origin"] = None
         if self.instance.pk:
             self.initial["outcomes"] = list(
                 self.instance.outcomes.values_list("pk", flat=True)

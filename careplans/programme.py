@@ -114,6 +114,7 @@ class UnmetWant(SiteScoped):
     """Something the person wanted that could not be arranged, and what stood in the
     way. Rolled up, these are the unmet-need register for commissioners."""
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(
         "careplans.CarePlan", on_delete=models.PROTECT, related_name="unmet_wants"
     )
@@ -417,6 +418,11 @@ class CaseStudy(SiteScoped, Versioned):
     @property
     def is_editable(self):
         return self.WORKFLOW.edit.allows(self.status)
+
+    @property
+    def programme(self):
+        """The programme it is for (so each workflow step's audit event names it)."""
+        return self.programme_case.programme
 
     def section_texts(self):
         """[(field, heading, text), ...] in print order."""

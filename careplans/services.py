@@ -492,12 +492,15 @@ def start_review(review, *, by):
 
 
 @transaction.atomic
-def complete_review(review, *, by, ratings, result, person_view="", notes=""):
+def complete_review(
+    review, *, by, ratings, result, person_view="", notes="", deliveries=None
+):
     """Record each outcome as fully / partially / not met and the plan-level result.
 
     ``ratings`` maps each of the plan's desired outcomes to ``(rating, their view)``.
     Under review -> approved; the next review is scheduled. A "plan changed" result
-    also drafts the next version of the plan.
+    also drafts the next version of the plan. ``deliveries`` (optional) maps each
+    response to ``(delivered, barrier, note)``: delivered against planned.
     """
     review = lock(review, Review.WORKFLOW.complete)
     locked = lock(review.plan, STEP.finish_review)
@@ -530,6 +533,10 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
             rating=rating,
             person_view=view,
         )
+    if deliveries:
+        from .programme_services import record_deliveries
+
+        record_deliveries(review, deliveries)
     apply(
         review,
         Review.WORKFLOW.complete,

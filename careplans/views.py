@@ -30,6 +30,7 @@ from .forms import (
     SignOffForm,
 )
 from .models import CarePlan, DelegatedLimit, Response, Review
+from .programme_forms import DeliveryForm
 
 PAGE_SIZE = 25
 
@@ -85,6 +86,8 @@ def plan_detail(request, site_slug, code):
     record_access(request, plan)
     context = selectors.plan_page_context(plan)
     context["steps"] = steps = allowed_steps(plan)
+    # What they wanted that could not be arranged (issue 9: the unmet-need register).
+    context["unmet_wants"] = list(plan.unmet_wants.all())
     context["may_edit"] = "edit" in steps and allows(request, "change_plans")
     context["may_sign_off"] = "sign_off" in steps and allows(request, "sign_off_plans")
     if context["may_sign_off"]:
@@ -383,10 +386,15 @@ def review_record(request, site_slug, code):
     rating_forms = [
         OutcomeRatingForm(data, outcome=o, prefix=f"outcome-{o.pk}") for o in outcomes
     ]
+    delivery_forms = [
+        DeliveryForm(data, response=r, prefix=f"delivery-{r.pk}")
+        for r in plan.responses.all()
+    ]
     if (
         request.method == "POST"
         and form.is_valid()
         and all(f.is_valid() for f in rating_forms)
+        and all(f.is_valid() for f in delivery_forms)
     ):
         ratings = {
             f.outcome: (f.cleaned_data["rating"], f.cleaned_data["person_view"])
@@ -400,6 +408,15 @@ def review_record(request, site_slug, code):
                 result=form.cleaned_data["result"],
                 person_view=form.cleaned_data["person_view"],
                 notes=form.cleaned_data["notes"],
+                deliveries={
+                    f.response: (
+                        f.cleaned_data["delivered"],
+                        f.cleaned_data["barrier"],
+                        f.cleaned_data["note"],
+                    )
+                    for f in delivery_forms
+                    if f.cleaned_data["delivered"]
+                },
             )
         except ValidationError as error:
             form.add_error(None, error_text(error))
@@ -416,6 +433,7 @@ def review_record(request, site_slug, code):
             "person": plan.person,
             "form": form,
             "rating_forms": rating_forms,
+            "delivery_forms": delivery_forms,
         },
     )
 

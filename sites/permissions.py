@@ -317,6 +317,12 @@ RULES: dict[str, Rule] = _rules(
         all_of={"review_case_study"},
     ),
     _write(
+        "return_case_studies",
+        "Return a case study to its writer with reasons (the site's advisor or "
+        "project coordinator)",
+        any_of={"review_case_study", "approve_case_study"},
+    ),
+    _write(
         "approve_case_studies",
         "Approve case studies for sharing (the site's project coordinator)",
         all_of={"approve_case_study"},

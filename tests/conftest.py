@@ -162,7 +162,52 @@ def records(site_a, officer):
         from tests.factories import programme_records
 
         programme_parts = programme_records(programme, by=officer)
+        # Its casework at site A: a programme case, a draft case study, something
+        # wanted but not arranged, and a shared snapshot (issue 9).
+        from careplans.programme import (
+            CaseStudy,
+            ProgrammeCase,
+            PublishedCaseStudy,
+            UnmetWant,
+        )
+
+        programme_case = ProgrammeCase.objects.create(
+            site=site_a,
+            programme=programme,
+            person=done.person,
+            assessment=done,
+            decided_by=officer,
+            decided_at=timezone.now(),
+            first_contact_on=done.assessment_date,
+        )
+        case_study = CaseStudy.objects.create(
+            site=site_a,
+            programme_case=programme_case,
+            plan=plan,
+            pseudonym="Person Q",
+            age_band="85\u201389",
+            drafted_by=officer,
+        )
+        unmet_want = UnmetWant.objects.create(
+            site=site_a,
+            plan=plan,
+            what_wanted="A lift to the allotment",
+            barrier="provider",
+        )
+        published = PublishedCaseStudy.objects.create(
+            programme=programme,
+            site=site_a,
+            pseudonym="Person Q",
+            age_band="85\u201389",
+            sections={"situation": "Lives at home."},
+            figures={"asked_for": 1},
+            approved_on=timezone.localdate(),
+        )
     return {
+        "programme_case": programme_case,
+        "case_study": case_study,
+        "unmet_want": unmet_want,
+        "published": published,
         "programme": programme,
         **programme_parts,
         "meeting": meeting,

@@ -70,6 +70,31 @@ SITE_URLS = {
     "decision_detail": lambda r: {"code": r["decision"].code},
     "decision_told": lambda r: {"code": r["decision"].code},
     "decision_pdf": lambda r: {"code": r["decision"].code},
+    # Programme work at the site (issue 9)
+    "programme_include": lambda r: {"code": r["person"].code},
+    "programme_case_list": None,
+    "programme_case_detail": lambda r: {"code": r["programme_case"].code},
+    "programme_case_consent": lambda r: {"code": r["programme_case"].code},
+    "case_study_create": lambda r: {"code": r["programme_case"].code},
+    "case_study_list": None,
+    "case_study_detail": lambda r: {"code": r["case_study"].code},
+    "case_study_edit": lambda r: {"code": r["case_study"].code},
+    "case_study_submit": lambda r: {"code": r["case_study"].code},
+    "case_study_review": lambda r: {"code": r["case_study"].code},
+    "case_study_return": lambda r: {"code": r["case_study"].code},
+    "case_study_approve": lambda r: {"code": r["case_study"].code},
+    "case_study_present": lambda r: {"code": r["case_study"].code},
+    "case_study_archive": lambda r: {"code": r["case_study"].code},
+    "case_study_pdf": lambda r: {"code": r["case_study"].code},
+    "unmet_want_create": lambda r: {"code": r["plan"].code},
+    "unmet_want_edit": lambda r: {
+        "code": r["plan"].code,
+        "unmet_code": r["unmet_want"].code,
+    },
+    "unmet_want_delete": lambda r: {
+        "code": r["plan"].code,
+        "unmet_code": r["unmet_want"].code,
+    },
 }
 
 
@@ -101,6 +126,10 @@ PROGRAMME_URLS = {
     "learning_point_add": None,
     "learning_point_edit": lambda r: {"code": r["learning_point"].code},
     "learning_point_done": lambda r: {"code": r["learning_point"].code},
+    "shared_case_study_list": None,
+    "shared_case_study_detail": lambda r: {"code": r["published"].code},
+    "shared_case_study_pdf": lambda r: {"code": r["published"].code},
+    "programme_export": None,
 }
 
 

@@ -404,8 +404,9 @@ LIST_QUERIES = 5
 SEARCH_QUERIES = 5
 # Session, user, memberships; the person; their assessments, carers and cared-for (one
 # query each, with what they show); the audit event; the care plans panel; the start
-# form's choices.
-DETAIL_QUERIES = 10
+# form's choices; the programme panel (their programme cases, the programmes
+# collecting data at the site).
+DETAIL_QUERIES = 12
 
 
 def _people(site, worker, count, **kwargs):
