@@ -626,6 +626,17 @@ class ShownFigure:
     parts_of_a_whole: bool
     disclosed: bool
 
+    @property
+    def lines(self):
+        """[(label, [(cell, share or None), ...], row total)] for templates."""
+        lines = []
+        for row in self.table.rows:
+            shares = row.shares or (None,) * len(row.cells)
+            lines.append(
+                (row.label, list(zip(row.cells, shares, strict=True)), row.total)
+            )
+        return lines
+
 
 @dataclass(frozen=True)
 class ShownAverage:

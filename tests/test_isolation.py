@@ -69,14 +69,40 @@ SITE_URLS = {
     "decision_detail": lambda r: {"code": r["decision"].code},
     "decision_told": lambda r: {"code": r["decision"].code},
     "decision_pdf": lambda r: {"code": r["decision"].code},
+    "site_programme_figures": lambda r: {"programme": r["programme"].slug},
+    "site_unmet_need": lambda r: {"programme": r["programme"].slug},
 }
 
 
 # The programme's own pages (/p/<programme_slug>/…), built from the ``records``
 # fixture's programme, in which site A takes part and site B does not.
 # url name -> None, or function(records) -> the URL's record kwargs (besides the slug)
+def _collaborative_meeting(records):
+    """A collaborative meeting of the records' programme (made once)."""
+    from sites.programmes import CollaborativeMeeting
+
+    meeting = CollaborativeMeeting.objects.filter(
+        programme=records["programme"]
+    ).first()
+    return meeting or CollaborativeMeeting.objects.create(
+        programme=records["programme"],
+        title="Second collaborative meeting",
+        held_on="2030-02-01",
+        created_by=records["officer"],
+    )
+
+
 PROGRAMME_URLS = {
     "programme_home": None,
+    "programme_figures": None,
+    "programme_unmet_need": None,
+    "programme_rebase": None,
+    "meeting_case_studies": lambda r: {"code": _collaborative_meeting(r).code},
+    "meeting_pack": lambda r: {"code": _collaborative_meeting(r).code},
+    "programme_evaluation": None,
+    "programme_evaluation_pdf": None,
+    "programme_evaluation_edit": None,
+    "site_evaluation_edit": lambda r: {"participant": "alpha"},
 }
 
 
