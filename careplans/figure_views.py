@@ -264,7 +264,7 @@ def meeting_pack(request, programme_slug, code):
     meeting = _meeting(request, code)
     pdf = render_pdf(
         "pdf/programme_meeting_pack.html",
-        meeting_pack_context(programme, meeting),
+        {**meeting_pack_context(programme, meeting), "pdf": True},
         request=request,
     )
     record_access(request, meeting, kind=AuditEvent.Kind.PRINT, action="Meeting pack")
@@ -344,7 +344,7 @@ def programme_evaluation(request, programme_slug):
 def programme_evaluation_pdf(request, programme_slug):
     """The evaluation, printed for the senior managers' end meeting."""
     programme = request.programme
-    context = _evaluation_context(request, programme)
+    context = {**_evaluation_context(request, programme), "pdf": True}
     pdf = render_pdf("pdf/programme_evaluation.html", context, request=request)
     record_access(request, programme, kind=AuditEvent.Kind.PRINT, action="Evaluation")
     return pdf_response(pdf, f"evaluation-{programme.slug}.pdf")

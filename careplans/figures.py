@@ -677,13 +677,16 @@ def disclose_figures(figures: Figures, sites) -> dict:
             value = average.value_for(site.pk) if count >= SMALLEST_AVERAGE else None
             rows.append((site.name, value, disclosure.disclose(count)))
         value = average.value if average.count >= SMALLEST_AVERAGE else None
+        # The count beside the programme's average adds up the counts shown, as
+        # every other total does, so it gives no hidden count away.
+        count = disclosure.total(cell for _, _, cell in rows)
         shown[average.key] = ShownAverage(
             average.key,
             average.title,
             average.explanation,
             average.unit,
             tuple(rows),
-            (value, disclosure.disclose(average.count)),
+            (value, count),
             AVERAGE_NOTE,
         )
     return shown
