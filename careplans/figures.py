@@ -79,10 +79,10 @@ AGREED = Q(status__in=[P.APPROVED, P.UNDER_REVIEW]) | Q(
 
 def case_plans(programme, site=None):
     """Every version of every plan of the programme's included cases."""
-    plans = CarePlan.objects.filter(
-        person__programme_cases__programme=programme,
-        person__programme_cases__status=ProgrammeCase.Status.INCLUDED,
-    )
+    people = ProgrammeCase.objects.filter(
+        programme=programme, status=ProgrammeCase.Status.INCLUDED
+    ).values("person_id")
+    plans = CarePlan.objects.filter(person_id__in=people)
     return plans.filter(site=site) if site is not None else plans
 
 
@@ -182,70 +182,26 @@ def _mean(total, count) -> Decimal:
     return (Decimal(total) / count).quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
-def _grouped(queryset, *, categories, **counts):
-    """{site id: (counts...)} from a queryset grouped by site with named counts."""
-    rows = queryset.order_by().values("site_id").annotate(**counts)
-    return {
-        row["site_id"]: tuple(row[key] or 0 for key, _ in categories) for row in rows
-    }
+# -- the facts: one grouped query per source table ----------------------------------
+#
+# Each query groups by site and month (and a category where there is one), so its
+# rows are aggregates: at most sites x months x categories, however many people. The
+# figures per site and the series per month are both added up from those rows, so
+# one query serves a table and a chart.
 
 
-# -- the figures ---------------------------------------------------------------------
-
-
-def cases(programme, site=None) -> Figure:
-    categories = (("included", "People included as programme cases"),)
-    queryset = ProgrammeCase.objects.filter(
-        programme=programme, status=ProgrammeCase.Status.INCLUDED
-    )
-    if site is not None:
-        queryset = queryset.filter(site=site)
-    return Figure(
-        "cases",
-        "Programme cases",
-        "People whose assessment brought them into the focus group and who were "
-        "included.",
-        categories,
-        _grouped(queryset, categories=categories, included=Count("pk")),
+def _rows(queryset, month, *group, **aggregates):
+    return list(
+        queryset.annotate(month=_month(month))
+        .order_by()
+        .values("site_id", "month", *group)
+        .annotate(**aggregates)
     )
 
 
-def whose_idea(programme, site=None) -> Figure:
-    """Responses on agreed plans: what the person asked for, or a service-led offer."""
+def _response_rows(programme, site):
     O = Response.Origin  # noqa: E741
-    categories = (
-        ("asked_for", "Asked for by the person"),
-        ("service_led", "Service-led"),
-        ("not_recorded", "Not recorded"),
-    )
-    queryset = Response.objects.filter(plan__in=agreed_plans(programme, site))
-    return Figure(
-        "whose_idea",
-        "Whose idea each response was",
-        "Every response on the latest agreed plan of each programme case: did the "
-        "person ask for it, or was it the service's usual offer?",
-        categories,
-        _grouped(
-            queryset,
-            categories=categories,
-            asked_for=Count("pk", filter=Q(origin=O.ASKED_FOR)),
-            service_led=Count("pk", filter=Q(origin=O.SERVICE_LED)),
-            not_recorded=Count(
-                "pk", filter=~Q(origin__in=[O.ASKED_FOR, O.SERVICE_LED])
-            ),
-        ),
-    )
-
-
-def wanted_arranged_delivered(programme, site=None) -> Figure:
-    """What people wanted, what was arranged, and what was delivered (one query:
-    a row per site with a subquery for each count)."""
-    from sites.models import Site
-
-    agreed = agreed_plans(programme, site)
-    asked = Response.objects.filter(
-        plan__in=agreed, origin=Response.Origin.ASKED_FOR, site=OuterRef("pk")
-    )
+    asked = Q(origin=O.ASKED_FOR)
     delivered = ResponseDelivery.objects.filter(
         response=OuterRef("pk"),
         delivered__in=[
@@ -253,195 +209,308 @@ def wanted_arranged_delivered(programme, site=None) -> Figure:
             ResponseDelivery.Delivered.PARTLY,
         ],
     )
-    unmet = UnmetWant.objects.filter(plan__in=agreed, site=OuterRef("pk"))
-
-    def count_of(queryset):
-        return Coalesce(
-            Subquery(
-                queryset.order_by().values("site").annotate(n=Count("pk")).values("n"),
-            ),
-            0,
-        )
-
-    categories = (
-        ("wanted", "Wanted"),
-        ("arranged", "Arranged"),
-        ("delivered", "Delivered, fully or in part"),
-    )
-    sites = Site.objects.filter(programme_places__programme=programme)
-    if site is not None:
-        sites = sites.filter(pk=site.pk)
-    rows = sites.annotate(
-        arranged=count_of(asked),
-        not_arranged=count_of(unmet),
-        delivered=count_of(asked.filter(Exists(delivered))),
-    ).values("pk", "arranged", "not_arranged", "delivered")
-    by_site = {
-        row["pk"]: (
-            row["arranged"] + row["not_arranged"],
-            row["arranged"],
-            row["delivered"],
-        )
-        for row in rows
-        if row["arranged"] or row["not_arranged"]
-    }
-    return Figure(
-        "wanted_arranged_delivered",
-        "Wanted, arranged and delivered",
-        "Wanted: what people asked for, arranged or not. Arranged: responses the "
-        "person asked for on the latest agreed plan. Delivered: of those, delivered "
-        "as planned or in part at a review.",
-        categories,
-        by_site,
-        parts_of_a_whole=False,
+    return _rows(
+        Response.objects.filter(plan__in=agreed_plans(programme, site)),
+        Coalesce("plan__approved_at", "plan__submitted_at"),
+        asked_for=Count("pk", filter=asked),
+        service_led=Count("pk", filter=Q(origin=O.SERVICE_LED)),
+        not_recorded=Count("pk", filter=~Q(origin__in=[O.ASKED_FOR, O.SERVICE_LED])),
+        delivered=Count("pk", filter=asked & Q(Exists(delivered))),
     )
 
 
-def outcomes(programme, site=None) -> Figure:
-    R = OutcomeReview.Rating
-    categories = (
-        ("fully", "Fully met"),
-        ("partially", "Partially met"),
-        ("not_met", "Not met"),
+def _unmet_rows(programme, site):
+    return _rows(
+        UnmetWant.objects.filter(plan__in=case_plans(programme, site)),
+        "created_at",
+        "barrier",
+        n=Count("pk"),
     )
-    queryset = OutcomeReview.objects.filter(
-        review__status=Review.Status.COMPLETED,
-        review__plan__in=case_plans(programme, site),
-    )
-    return Figure(
-        "outcomes",
-        "Outcomes at review",
-        "Each desired outcome rated with the person at a completed review.",
-        categories,
-        _grouped(
-            queryset,
-            categories=categories,
-            fully=Count("pk", filter=Q(rating=R.FULLY)),
-            partially=Count("pk", filter=Q(rating=R.PARTIALLY)),
-            not_met=Count("pk", filter=Q(rating=R.NOT_MET)),
+
+
+def _delivery_rows(programme, site):
+    return _rows(
+        ResponseDelivery.objects.filter(
+            review__status=Review.Status.COMPLETED,
+            response__plan__in=case_plans(programme, site),
         ),
+        "review__completed_at",
+        "delivered",
+        "barrier",
+        n=Count("pk"),
     )
 
 
-def delivery(programme, site=None) -> Figure:
-    D = ResponseDelivery.Delivered
-    categories = tuple((value, label) for value, label in D.choices)
-    queryset = ResponseDelivery.objects.filter(
-        review__status=Review.Status.COMPLETED,
-        response__plan__in=case_plans(programme, site),
-    )
-    return Figure(
-        "delivery",
-        "Delivered against planned",
-        "At each completed review, each response: delivered as planned, partly, not "
-        "delivered or stopped.",
-        categories,
-        _grouped(
-            queryset,
-            categories=categories,
-            **{
-                value: Count("pk", filter=Q(delivered=value)) for value, _ in categories
-            },
+def _rating_rows(programme, site):
+    return _rows(
+        OutcomeReview.objects.filter(
+            review__status=Review.Status.COMPLETED,
+            review__plan__in=case_plans(programme, site),
         ),
+        "review__completed_at",
+        "rating",
+        n=Count("pk"),
     )
 
 
-def cost_against_standard(programme, site=None) -> tuple[Figure, Average]:
-    """Plans costing more, the same or less than the standard response, and the
-    average weekly difference (one query)."""
-    categories = (
-        ("more", "Costs more"),
-        ("same", "Costs the same"),
-        ("less", "Costs less"),
-    )
-    rows = (
-        agreed_plans(programme, site)
-        .annotate(difference=_plan_difference())
-        .order_by()
-        .values("site_id")
-        .annotate(
-            more=Count("pk", filter=Q(difference__gt=0)),
-            same=Count("pk", filter=Q(difference=0)),
-            less=Count("pk", filter=Q(difference__lt=0)),
-            plans=Count("pk"),
-            total=Sum("difference"),
-        )
-    )
-    by_site, sums, counts = {}, {}, {}
-    for row in rows:
-        by_site[row["site_id"]] = (row["more"], row["same"], row["less"])
-        sums[row["site_id"]] = Decimal(row["total"] or 0)
-        counts[row["site_id"]] = row["plans"]
-    explanation = (
-        "The weekly cost of the latest agreed plan against the weekly cost of the "
-        "standard services its responses replace."
-    )
-    return (
-        Figure(
-            "cost",
-            "Cost against the standard response",
-            explanation,
-            categories,
-            by_site,
-        ),
-        Average(
-            "cost_difference",
-            "Average weekly difference per plan",
-            explanation,
-            "money",
-            sums,
-            counts,
-        ),
+def _cost_rows(programme, site):
+    return _rows(
+        agreed_plans(programme, site).annotate(difference=_plan_difference()),
+        Coalesce("approved_at", "submitted_at"),
+        more=Count("pk", filter=Q(difference__gt=0)),
+        same=Count("pk", filter=Q(difference=0)),
+        less=Count("pk", filter=Q(difference__lt=0)),
+        n=Count("pk"),
+        total=Sum("difference"),
     )
 
 
-def panel_time(programme, site=None) -> tuple[Figure, Average]:
-    """Days from going to panel to the panel's decision (one query)."""
-    week, month = timedelta(days=7), timedelta(days=28)
-    categories = (
-        ("week", "Within a week"),
-        ("month", "8 to 28 days"),
-        ("longer", "Over 28 days"),
-    )
-    rows = (
+WEEK, FOUR_WEEKS = timedelta(days=7), timedelta(days=28)
+
+
+def _panel_rows(programme, site):
+    return _rows(
         PlanDecision.objects.filter(
             kind__in=PANEL_KINDS,
             plan__in=case_plans(programme, site),
             plan__needs_panel_since__isnull=False,
-        )
-        .annotate(wait=_panel_wait())
-        .order_by()
-        .values("site_id")
-        .annotate(
-            week=Count("pk", filter=Q(wait__lte=week)),
-            month=Count("pk", filter=Q(wait__gt=week, wait__lte=month)),
-            longer=Count("pk", filter=Q(wait__gt=month)),
-            decisions=Count("pk"),
-            total=Sum("wait"),
-        )
+        ).annotate(wait=_panel_wait()),
+        "created_at",
+        week=Count("pk", filter=Q(wait__lte=WEEK)),
+        month_=Count("pk", filter=Q(wait__gt=WEEK, wait__lte=FOUR_WEEKS)),
+        longer=Count("pk", filter=Q(wait__gt=FOUR_WEEKS)),
+        n=Count("pk"),
+        total=Sum("wait"),
     )
-    by_site, sums, counts = {}, {}, {}
+
+
+def _case_counts(programme, site):
+    queryset = ProgrammeCase.objects.filter(
+        programme=programme, status=ProgrammeCase.Status.INCLUDED
+    )
+    if site is not None:
+        queryset = queryset.filter(site=site)
+    rows = queryset.order_by().values("site_id").annotate(n=Count("pk"))
+    return {row["site_id"]: (row["n"],) for row in rows}
+
+
+def _by_site(rows, categories, value):
+    """{site id: (count per category)} from fact rows; ``value(row, key)`` is a
+    row's contribution to a category."""
+    totals = defaultdict(lambda: [0] * len(categories))
     for row in rows:
-        by_site[row["site_id"]] = (row["week"], row["month"], row["longer"])
-        sums[row["site_id"]] = _days(row["total"])
-        counts[row["site_id"]] = row["decisions"]
-    explanation = (
-        "From the day a plan went to panel to the panel's decision (approved or "
-        "returned)."
-    )
-    return (
-        Figure(
-            "panel_time", "Time to panel decision", explanation, categories, by_site
+        counts = totals[row["site_id"]]
+        for index, (key, _) in enumerate(categories):
+            counts[index] += value(row, key)
+    return {site_id: tuple(counts) for site_id, counts in totals.items()}
+
+
+def _by_month(rows, a, b):
+    """{first of month: (numerator or sum, denominator or count)} from fact rows."""
+    months = defaultdict(lambda: [Decimal(0), 0])
+    for row in rows:
+        if row["month"] is None:
+            continue
+        month = months[_first_of_month(row["month"])]
+        month[0] += Decimal(a(row))
+        month[1] += b(row)
+    return {month: (values[0], values[1]) for month, values in months.items()}
+
+
+def _where(key):
+    return lambda row, category: row["n"] if row[key] == category else 0
+
+
+def _field(row, key):
+    return row[key]
+
+
+BARRIER_CATEGORIES = tuple((value, label) for value, label in Barrier.choices)
+WHOSE_IDEA = (
+    ("asked_for", "Asked for by the person"),
+    ("service_led", "Service-led"),
+    ("not_recorded", "Not recorded"),
+)
+WANTED = (
+    ("wanted", "Wanted"),
+    ("arranged", "Arranged"),
+    ("delivered", "Delivered, fully or in part"),
+)
+RATINGS = (
+    ("fully", "Fully met"),
+    ("partially", "Partially met"),
+    ("not_met", "Not met"),
+)
+DELIVERED = tuple(ResponseDelivery.Delivered.choices)
+COSTS = (
+    ("more", "Costs more"),
+    ("same", "Costs the same"),
+    ("less", "Costs less"),
+)
+WAITS = (
+    ("week", "Within a week"),
+    ("month_", "8 to 28 days"),
+    ("longer", "Over 28 days"),
+)
+COST_EXPLANATION = (
+    "The weekly cost of the latest agreed plan against the weekly cost of the "
+    "standard services its responses replace."
+)
+PANEL_EXPLANATION = (
+    "From the day a plan went to panel to the panel's decision (approved or returned)."
+)
+
+
+def _figures_from(facts, schedule_) -> Figures:
+    responses, unmet, deliveries = facts["responses"], facts["unmet"], facts["delivery"]
+    ratings, costs, panel = facts["ratings"], facts["costs"], facts["panel"]
+    wanted = defaultdict(lambda: [0, 0, 0])
+    for row in responses:
+        counts = wanted[row["site_id"]]
+        counts[0] += row["asked_for"]
+        counts[1] += row["asked_for"]
+        counts[2] += row["delivered"]
+    for row in unmet:
+        wanted[row["site_id"]][0] += row["n"]
+    cost_sums, cost_counts, wait_sums, wait_counts = {}, {}, {}, {}
+    for row in costs:
+        site_id = row["site_id"]
+        cost_sums[site_id] = cost_sums.get(site_id, ZERO) + Decimal(row["total"] or 0)
+        cost_counts[site_id] = cost_counts.get(site_id, 0) + row["n"]
+    for row in panel:
+        site_id = row["site_id"]
+        wait_sums[site_id] = wait_sums.get(site_id, ZERO) + _days(row["total"])
+        wait_counts[site_id] = wait_counts.get(site_id, 0) + row["n"]
+    return Figures(
+        cases=Figure(
+            "cases",
+            "Programme cases",
+            "People whose assessment brought them into the focus group and who "
+            "were included.",
+            (("included", "People included as programme cases"),),
+            facts["cases"],
         ),
-        Average(
+        whose_idea=Figure(
+            "whose_idea",
+            "Whose idea each response was",
+            "Every response on the latest agreed plan of each programme case: did "
+            "the person ask for it, or was it the service's usual offer?",
+            WHOSE_IDEA,
+            _by_site(responses, WHOSE_IDEA, _field),
+        ),
+        wanted=Figure(
+            "wanted_arranged_delivered",
+            "Wanted, arranged and delivered",
+            "Wanted: what people asked for, arranged or not. Arranged: responses "
+            "the person asked for on the latest agreed plan. Delivered: of those, "
+            "delivered as planned or in part at a review.",
+            WANTED,
+            {site_id: tuple(counts) for site_id, counts in wanted.items()},
+            parts_of_a_whole=False,
+        ),
+        outcomes=Figure(
+            "outcomes",
+            "Outcomes at review",
+            "Each desired outcome rated with the person at a completed review.",
+            RATINGS,
+            _by_site(ratings, RATINGS, _where("rating")),
+        ),
+        delivery=Figure(
+            "delivery",
+            "Delivered against planned",
+            "At each completed review, each response: delivered as planned, partly, "
+            "not delivered or stopped.",
+            DELIVERED,
+            _by_site(deliveries, DELIVERED, _where("delivered")),
+        ),
+        cost=Figure(
+            "cost",
+            "Cost against the standard response",
+            COST_EXPLANATION,
+            COSTS,
+            _by_site(costs, COSTS, _field),
+        ),
+        cost_average=Average(
+            "cost_difference",
+            "Average weekly difference per plan",
+            COST_EXPLANATION,
+            "money",
+            cost_sums,
+            cost_counts,
+        ),
+        panel=Figure(
+            "panel_time",
+            "Time to panel decision",
+            PANEL_EXPLANATION,
+            WAITS,
+            _by_site(panel, WAITS, _field),
+        ),
+        panel_average=Average(
             "panel_days",
             "Average days to a panel decision",
-            explanation,
+            PANEL_EXPLANATION,
             "days",
-            sums,
-            counts,
+            wait_sums,
+            wait_counts,
         ),
+        barriers=_barrier_figure(unmet, deliveries),
+        unmet=_unmet_figure(unmet),
+        schedule=schedule_,
+        monthly={
+            "asked_for": _by_month(
+                responses,
+                lambda r: r["asked_for"],
+                lambda r: r["asked_for"] + r["service_led"],
+            ),
+            "delivered": _by_month(
+                deliveries,
+                lambda r: r["n"] if r["delivered"] == "as_planned" else 0,
+                lambda r: r["n"],
+            ),
+            "fully_met": _by_month(
+                ratings,
+                lambda r: r["n"] if r["rating"] == "fully" else 0,
+                lambda r: r["n"],
+            ),
+            "cost_difference": _by_month(
+                costs, lambda r: r["total"] or 0, lambda r: r["n"]
+            ),
+            "panel_days": _by_month(
+                panel, lambda r: _days(r["total"]), lambda r: r["n"]
+            ),
+            "unmet": _by_month(unmet, lambda r: r["n"], lambda r: r["n"]),
+        },
     )
+
+
+def _unmet_figure(unmet) -> Figure:
+    return Figure(
+        "unmet_need",
+        "Unmet need, by barrier",
+        "What people wanted that could not be arranged, by what stood in the way.",
+        BARRIER_CATEGORIES,
+        _by_site(unmet, BARRIER_CATEGORIES, _where("barrier")),
+    )
+
+
+def _barrier_figure(unmet, deliveries) -> Figure:
+    blocked = [row for row in deliveries if row["barrier"]]
+    return Figure(
+        "barriers",
+        "Barriers by category",
+        "What stood in the way, whether something wanted could not be arranged or a "
+        "response was not delivered as planned.",
+        BARRIER_CATEGORIES,
+        _by_site([*unmet, *blocked], BARRIER_CATEGORIES, _where("barrier")),
+    )
+
+
+def unmet_register(programme, site=None) -> tuple[Figure, Figure]:
+    """The unmet-need register and every barrier recorded (two queries)."""
+    with scopes_disabled():
+        unmet = _unmet_rows(programme, site)
+        deliveries = _delivery_rows(programme, site)
+    return _unmet_figure(unmet), _barrier_figure(unmet, deliveries)
 
 
 def _days(duration) -> Decimal:
@@ -450,62 +519,6 @@ def _days(duration) -> Decimal:
     if isinstance(duration, int | float):  # microseconds, on some backends
         duration = timedelta(microseconds=duration)
     return Decimal(duration.total_seconds()) / Decimal(86400)
-
-
-BARRIER_CATEGORIES = tuple((value, label) for value, label in Barrier.choices)
-
-
-def unmet_need(programme, site=None) -> Figure:
-    """The unmet-need register: what people wanted that could not be arranged, by
-    what stood in the way."""
-    queryset = UnmetWant.objects.filter(plan__in=case_plans(programme, site))
-    return Figure(
-        "unmet_need",
-        "Unmet need, by barrier",
-        "What people wanted that could not be arranged, by what stood in the way.",
-        BARRIER_CATEGORIES,
-        _grouped(
-            queryset,
-            categories=BARRIER_CATEGORIES,
-            **{
-                value: Count("pk", filter=Q(barrier=value))
-                for value, _ in BARRIER_CATEGORIES
-            },
-        ),
-    )
-
-
-def barriers(programme, site=None) -> Figure:
-    """Every barrier recorded: things wanted but not arranged, and responses not
-    delivered as planned (one query: a UNION of the two, grouped)."""
-    plans = case_plans(programme, site)
-    wanted = (
-        UnmetWant.objects.filter(plan__in=plans)
-        .order_by()
-        .values("site_id", "barrier")
-        .annotate(n=Count("pk"))
-    )
-    not_delivered = (
-        ResponseDelivery.objects.filter(response__plan__in=plans)
-        .exclude(barrier="")
-        .order_by()
-        .values("site_id", "barrier")
-        .annotate(n=Count("pk"))
-    )
-    totals = defaultdict(lambda: defaultdict(int))
-    for row in wanted.union(not_delivered, all=True).order_by():
-        totals[row["site_id"]][row["barrier"]] += row["n"]
-    return Figure(
-        "barriers",
-        "Barriers by category",
-        "What stood in the way, whether something wanted could not be arranged or a "
-        "response was not delivered as planned.",
-        BARRIER_CATEGORIES,
-        {
-            site_id: tuple(counts[key] for key, _ in BARRIER_CATEGORIES)
-            for site_id, counts in totals.items()
-        },
-    )
 
 
 @dataclass(frozen=True)
@@ -547,7 +560,8 @@ def schedule(programme, today=None) -> Schedule:
 
 @dataclass(frozen=True)
 class Figures:
-    """Every figure of a programme (or of one site in it), as computed."""
+    """Every figure of a programme (or of one site in it), as computed, and each
+    measure month by month ({first of month: (numerator or sum, count)})."""
 
     cases: Figure
     whose_idea: Figure
@@ -561,6 +575,7 @@ class Figures:
     barriers: Figure
     unmet: Figure
     schedule: Schedule
+    monthly: dict = field(default_factory=dict)
 
     @property
     def tables(self) -> tuple[Figure, ...]:
@@ -581,25 +596,30 @@ class Figures:
         return (self.cost_average, self.panel_average)
 
 
+FACTS = {
+    "responses": _response_rows,
+    "unmet": _unmet_rows,
+    "delivery": _delivery_rows,
+    "ratings": _rating_rows,
+    "costs": _cost_rows,
+    "panel": _panel_rows,
+}
+
+
 def compute(programme, site=None, *, today=None) -> Figures:
-    """Every figure: one query each (eleven in all)."""
+    """Every figure and every monthly series: eight queries in all (one per source
+    table, grouped by site and month; the cases; the schedule)."""
     with scopes_disabled():
-        cost, cost_average = cost_against_standard(programme, site)
-        panel, panel_average = panel_time(programme, site)
-        return Figures(
-            cases=cases(programme, site),
-            whose_idea=whose_idea(programme, site),
-            wanted=wanted_arranged_delivered(programme, site),
-            outcomes=outcomes(programme, site),
-            delivery=delivery(programme, site),
-            cost=cost,
-            cost_average=cost_average,
-            panel=panel,
-            panel_average=panel_average,
-            barriers=barriers(programme, site),
-            unmet=unmet_need(programme, site),
-            schedule=schedule(programme, today),
-        )
+        facts = {name: rows(programme, site) for name, rows in FACTS.items()}
+        facts["cases"] = _case_counts(programme, site)
+        return _figures_from(facts, schedule(programme, today))
+
+
+def monthly(programme, key, site=None) -> dict:
+    """One measure month by month (for tests and scripts; pages use ``compute``)."""
+    if key not in MEASURES:
+        raise ValueError(f"No measure called {key!r}")
+    return compute(programme, site).monthly[key]
 
 
 def participating_sites(programme) -> list:
@@ -809,92 +829,6 @@ def _month(expression):
     return TruncMonth(expression, output_field=DateField())
 
 
-def monthly(programme, key, site=None) -> dict:
-    """{first of the month: (numerator or sum, denominator or count)}: one query."""
-    if key == "asked_for":
-        O = Response.Origin  # noqa: E741
-        rows = (
-            Response.objects.filter(plan__in=agreed_plans(programme, site))
-            .annotate(month=_month(Coalesce("plan__approved_at", "plan__submitted_at")))
-            .order_by()
-            .values("month")
-            .annotate(
-                a=Count("pk", filter=Q(origin=O.ASKED_FOR)),
-                b=Count("pk", filter=Q(origin__in=[O.ASKED_FOR, O.SERVICE_LED])),
-            )
-        )
-    elif key == "delivered":
-        rows = (
-            ResponseDelivery.objects.filter(
-                review__status=Review.Status.COMPLETED,
-                response__plan__in=case_plans(programme, site),
-            )
-            .annotate(month=_month("review__completed_at"))
-            .order_by()
-            .values("month")
-            .annotate(
-                a=Count(
-                    "pk", filter=Q(delivered=ResponseDelivery.Delivered.AS_PLANNED)
-                ),
-                b=Count("pk"),
-            )
-        )
-    elif key == "fully_met":
-        rows = (
-            OutcomeReview.objects.filter(
-                review__status=Review.Status.COMPLETED,
-                review__plan__in=case_plans(programme, site),
-            )
-            .annotate(month=_month("review__completed_at"))
-            .order_by()
-            .values("month")
-            .annotate(
-                a=Count("pk", filter=Q(rating=OutcomeReview.Rating.FULLY)),
-                b=Count("pk"),
-            )
-        )
-    elif key == "cost_difference":
-        rows = (
-            agreed_plans(programme, site)
-            .annotate(
-                difference=_plan_difference(),
-                month=_month(Coalesce("approved_at", "submitted_at")),
-            )
-            .order_by()
-            .values("month")
-            .annotate(a=Sum("difference"), b=Count("pk"))
-        )
-    elif key == "panel_days":
-        rows = (
-            PlanDecision.objects.filter(
-                kind__in=PANEL_KINDS,
-                plan__in=case_plans(programme, site),
-                plan__needs_panel_since__isnull=False,
-            )
-            .annotate(wait=_panel_wait(), month=_month("created_at"))
-            .order_by()
-            .values("month")
-            .annotate(a=Sum("wait"), b=Count("pk"))
-        )
-    elif key == "unmet":
-        rows = (
-            UnmetWant.objects.filter(plan__in=case_plans(programme, site))
-            .annotate(month=_month("created_at"))
-            .order_by()
-            .values("month")
-            .annotate(a=Count("pk"), b=Count("pk"))
-        )
-    else:
-        raise ValueError(f"No measure called {key!r}")
-    found = {}
-    for row in rows:
-        if row["month"] is None:
-            continue
-        a = _days(row["a"]) if key == "panel_days" else row["a"]
-        found[_first_of_month(row["month"])] = (Decimal(a or 0), row["b"])
-    return found
-
-
 def _first_of_month(value) -> date:
     if hasattr(value, "date") and callable(value.date):
         value = value.date()
@@ -942,12 +876,10 @@ def point_value(measure: Measure, a: Decimal, b: int, *, disclosed: bool):
 
 
 def chart_for(
-    programme, key, *, site=None, disclosed=True, rebases=(), today=None
+    programme, key, found, *, disclosed=True, rebases=(), today=None
 ) -> Chart:
-    """One measure as an XmR chart of monthly points (one query)."""
+    """One measure as an XmR chart of monthly points, from ``Figures.monthly``."""
     measure = MEASURES[key]
-    with scopes_disabled():
-        found = monthly(programme, key, site)
     today = today or timezone.localdate()
     first = min([programme.start_date.replace(day=1), *found]) if found else None
     series, left_out = [], []
@@ -998,8 +930,8 @@ def chart_for(
     )
 
 
-def charts(programme, *, site=None, disclosed=True, today=None) -> list[Chart]:
-    """Every measure's chart: one query each, and one for the re-bases."""
+def charts(programme, computed: Figures, *, disclosed=True, today=None) -> list:
+    """Every measure's chart from the computed figures (one query: the re-bases)."""
     rebases = list(
         Rebase.objects.filter(programme=programme)
         .select_related("by")
@@ -1009,7 +941,7 @@ def charts(programme, *, site=None, disclosed=True, today=None) -> list[Chart]:
         chart_for(
             programme,
             key,
-            site=site,
+            computed.monthly.get(key, {}),
             disclosed=disclosed,
             rebases=rebases,
             today=today,

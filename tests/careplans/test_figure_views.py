@@ -121,8 +121,9 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     client.force_login(officer)
     url = reverse("programme_figures", args=[programme.slug])
     # Middleware 6 (session, user, programme, memberships, programme roles, the
-    # participating sites); the sites 1; ten figures; the re-bases 1; six charts.
-    with django_assert_num_queries(24):
+    # participating sites); the sites 1; eight for every figure and every monthly
+    # series (careplans.figures.compute); the re-bases 1.
+    with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
 
 
@@ -344,8 +345,8 @@ def test_the_meeting_pack_takes_a_fixed_number_of_queries(
         )
     client.force_login(coordinator)
     # Middleware 6; the meeting; chosen studies; actions; the meeting's sites;
-    # the participating sites; ten figures; re-bases; six charts; the audit event.
-    with django_assert_num_queries(29):
+    # the participating sites; eight for the figures; re-bases; the audit event.
+    with django_assert_num_queries(21):
         response = client.get(
             reverse("meeting_pack", args=[programme.slug, meeting.code])
         )
@@ -433,8 +434,8 @@ def test_the_evaluation_prints_for_the_end_meeting(
     )
     client.force_login(coordinator)
     url = reverse("programme_evaluation_pdf", args=[programme.slug])
-    # Middleware 6; participants; answers; sites; ten figures; the audit event.
-    with django_assert_num_queries(20):
+    # Middleware 6; participants; answers; sites; eight for the figures; the audit.
+    with django_assert_num_queries(18):
         response = client.get(url)
     assert response.content.startswith(b"%PDF")
     text = _pdf_text(response)
@@ -466,8 +467,8 @@ def test_a_sites_figures_take_a_fixed_number_of_queries(
     add_cases(programme, site_a, officer, cases)
     client.force_login(officer)
     url = reverse("site_programme_figures", args=[site_a.slug, programme.slug])
-    # Session, user, memberships; the programme; ten figures; re-bases; six charts.
-    with django_assert_num_queries(21):
+    # Session, user, memberships; the programme; eight for the figures; re-bases.
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
 
 
