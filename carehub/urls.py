@@ -12,6 +12,7 @@ site_patterns = [
     path("", include("assessments.urls")),
     path("", include("careplans.urls")),
     path("", include("panels.urls")),
+    path("", include("careplans.figure_site_urls")),
 ]
 
 # Every collaborative programme page lives under /p/<programme_slug>/: it spans sites,
@@ -19,6 +20,7 @@ site_patterns = [
 programme_patterns = [
     path("", include("sites.programme_urls")),
     path("", include("careplans.programme_urls")),
+    path("", include("careplans.figure_urls")),
 ]
 
 urlpatterns = [

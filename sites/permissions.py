@@ -250,6 +250,11 @@ RULES: dict[str, Rule] = _rules(
         all_of={"view_programme"},
     ),
     _read(
+        "see_site_programme_figures",
+        "See the site's own programme figures and unmet-need register (true counts)",
+        all_of={"view_case_studies"},
+    ),
+    _read(
         "export_programme_data",
         "Download the programme's pseudonymised data",
         all_of={"export_programme_data"},

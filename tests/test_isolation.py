@@ -95,6 +95,8 @@ SITE_URLS = {
         "code": r["plan"].code,
         "unmet_code": r["unmet_want"].code,
     },
+    "site_programme_figures": lambda r: {"programme": r["programme"].slug},
+    "site_unmet_need": lambda r: {"programme": r["programme"].slug},
 }
 
 
@@ -130,6 +132,15 @@ PROGRAMME_URLS = {
     "shared_case_study_detail": lambda r: {"code": r["published"].code},
     "shared_case_study_pdf": lambda r: {"code": r["published"].code},
     "programme_export": None,
+    "programme_figures": None,
+    "programme_unmet_need": None,
+    "programme_rebase": None,
+    "meeting_case_studies": lambda r: {"code": r["programme_meeting"].code},
+    "meeting_pack": lambda r: {"code": r["programme_meeting"].code},
+    "programme_evaluation": None,
+    "programme_evaluation_pdf": None,
+    "programme_evaluation_edit": None,
+    "site_evaluation_edit": lambda r: {"participant": "alpha"},
 }
 
 
