@@ -174,14 +174,43 @@ class Willingness(models.TextChoices):
     NOT_SURE = "not_sure", "Not sure"
 
 
+class Relationship(models.TextChoices):
+    """What the carer is to the person they care for."""
+
+    WIFE = "wife", "Wife"
+    HUSBAND = "husband", "Husband"
+    PARTNER = "partner", "Partner"
+    DAUGHTER = "daughter", "Daughter"
+    SON = "son", "Son"
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    SISTER = "sister", "Sister"
+    BROTHER = "brother", "Brother"
+    GRANDDAUGHTER = "granddaughter", "Granddaughter"
+    GRANDSON = "grandson", "Grandson"
+    OTHER_RELATIVE = "other_relative", "Other relative"
+    FRIEND = "friend", "Friend"
+    NEIGHBOUR = "neighbour", "Neighbour"
+    OTHER = "other", "Other"
+
+
 class CarerLink(SiteScoped):
     """One person caring for another at the same site."""
+
+    Relationship = Relationship
 
     carer = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="caring_for_links"
     )
     cared_for = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="carer_links"
+    )
+    relationship = models.CharField(
+        "What the carer is to the person they care for",
+        max_length=20,
+        choices=Relationship.choices,
+        # Links recorded before the question was asked have none.
+        blank=True,
     )
     lives_with = models.BooleanField(
         "Lives with the person they care for", default=False
@@ -208,6 +237,18 @@ class CarerLink(SiteScoped):
 
     def __str__(self):
         return f"{self.carer} cares for {self.cared_for}"
+
+    @property
+    def relationship_in_words(self) -> str:
+        """ "Karen Evans is Harry Evans's daughter" (empty when not recorded)."""
+        if not self.relationship:
+            return ""
+        label = self.get_relationship_display().lower()
+        if self.relationship in {self.Relationship.OTHER_RELATIVE}:
+            label = "relative"
+        elif self.relationship == self.Relationship.OTHER:
+            return ""
+        return f"{self.carer.display_name} is {self.cared_for.display_name}'s {label}"
 
 
 class AssessmentQuerySet(SiteScopedQuerySet):

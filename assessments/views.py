@@ -99,8 +99,9 @@ def person_detail(request, site_slug, code):
     assessments = list(
         person.assessments.select_related("started_by", "completed_by", "cared_for")
     )
-    carers = list(person.carer_links.select_related("carer"))
-    cares_for = list(person.caring_for_links.select_related("cared_for"))
+    # Both ends of each link, to put the relationship into words with both names.
+    carers = list(person.carer_links.select_related("carer", "cared_for"))
+    cares_for = list(person.caring_for_links.select_related("carer", "cared_for"))
     record_access(request, person)
     return render(
         request,
@@ -172,7 +173,7 @@ def carer_link_create(request, site_slug, code):
     if other_code:
         other = get_for_site(Person, request.site, code=other_code)
     data = request.POST if request.method == "POST" else restore_input(request)
-    form = CarerLinkForm(data, initial={"direction": "carer_of"})
+    form = CarerLinkForm(data, person=person, other=other)
     if request.method == "POST" and other is not None and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "direction"}
         carer, cared_for = (
