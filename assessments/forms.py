@@ -146,6 +146,18 @@ class PersonForm(LimitTextMixin, forms.ModelForm):
         super()._post_clean()
 
 
+class NewPersonCheckForm(forms.Form):
+    """What comes with "add a person" besides the details: the form's one-time token
+    (a double click makes one record) and, once likely matches have been shown, the
+    officer's answer that this is a different person."""
+
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    confirm_new = forms.BooleanField(
+        required=False,
+        label="None of these is the same person: add a new record",
+    )
+
+
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
         label="Find a person",

@@ -1,7 +1,7 @@
 """Everything that changes people and assessments. Views, seeding and tests call these."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sites.audit import record_event
@@ -35,12 +35,40 @@ PERSON_STALE_MESSAGE = (
 STEP = Assessment.WORKFLOW
 
 
+DUPLICATE_MESSAGE = (
+    "Someone with these details is already recorded at this site. Check the "
+    "records below before adding anyone."
+)
+
+
 @transaction.atomic
-def create_person(*, site, by, **fields):
-    """Record a new person at the site."""
-    person = Person(site=site, **fields)
-    person.full_clean(exclude=["site"])
-    person.save()
+def create_person(*, site, by, creation_token=None, **fields):
+    """Record a new person at the site.
+
+    ``creation_token`` is the form's one-time token: a second post of the same form
+    (a double click) gets the record the first made, not a second one. A record that
+    clashes with one saved meanwhile (same NHS number, or same name and date of birth
+    not confirmed as a different person) is refused with ``code="duplicate"``.
+    """
+    if creation_token is not None:
+        made = Person.objects.filter(site=site, creation_token=creation_token).first()
+        if made is not None:
+            return made
+    person = Person(site=site, creation_token=creation_token, **fields)
+    person.full_clean(exclude=["site", "creation_token"])
+    try:
+        # A savepoint: the same record saved by a request running at the same
+        # moment is only found by the database's unique constraints.
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        if creation_token is not None:
+            made = Person.objects.filter(
+                site=site, creation_token=creation_token
+            ).first()
+            if made is not None:
+                return made
+        raise ValidationError(DUPLICATE_MESSAGE, code="duplicate") from None
     record_event(
         kind=AuditEvent.Kind.TRANSITION,
         user=by,

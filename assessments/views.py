@@ -1,4 +1,5 @@
 import copy
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,23 +12,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sites.audit import record_access
 from sites.decorators import require_rule
-from sites.forms import error_text
+from sites.forms import add_service_errors, error_text
 from sites.paging import DeferredJoinPaginator
 from sites.permissions import allows
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 from sites.versioning import VersionedEdit
 
-from . import sections, services
+from . import duplicates, sections, services
 from .extensions import person_page_extras
 from .forms import (
     AddendumForm,
     CarerLinkForm,
+    NewPersonCheckForm,
     PersonForm,
     PersonSearchForm,
     StartAssessmentForm,
 )
 from .models import Addendum, Assessment, Need, Person
+from .validators import nhs_number_is_valid, normalise_nhs_number
 
 PAGE_SIZE = 25
 
@@ -39,7 +42,11 @@ def person_list(request, site_slug):
     form = PersonSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     scope = _caseload(request)
-    people = Person.objects.for_site(request.site).select_related("allocated_worker")
+    people = (
+        Person.objects.for_site(request.site)
+        .current()
+        .select_related("allocated_worker")
+    )
     if query:
         people = people.search(query)
         scope = "search"
@@ -77,17 +84,61 @@ def _caseload(request):
 @require_http_methods(["GET", "POST"])
 @require_rule("change_people")
 def person_create(request, site_slug):
+    """Add a person, after showing any records that may be the same person."""
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PersonForm(
         data, site=request.site, initial={"allocated_worker": request.user}
     )
-    if request.method == "POST" and form.is_valid():
-        person = services.create_person(
-            site=request.site, by=request.user, **form.cleaned_data
+    check = NewPersonCheckForm(data, initial={"creation_token": uuid.uuid4()})
+    matches = []
+    if request.method == "POST":
+        valid = form.is_valid() & check.is_valid()
+        token = check.cleaned_data.get("creation_token") if valid else None
+        made = duplicates.made_with_token(request.site, token)
+        if made is not None:
+            # The same form posted twice (a double click): one record, already made.
+            return redirect("person_detail", site_slug=site_slug, code=made.code)
+        matches = duplicates.likely_matches(
+            request.site, **_match_fields(form, request.POST)
         )
-        messages.success(request, f"{person.display_name} has been added.")
-        return redirect("person_detail", site_slug=site_slug, code=person.code)
-    return render(request, "assessments/person_form.html", {"form": form})
+        sure = any(m.same_nhs_number for m in matches)
+        if valid and not sure and (not matches or check.cleaned_data["confirm_new"]):
+            try:
+                person = services.create_person(
+                    site=request.site,
+                    by=request.user,
+                    creation_token=token,
+                    distinct_confirmed=bool(matches),
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                # Saved meanwhile by someone else: show them what is there now.
+                matches = duplicates.likely_matches(
+                    request.site, **_match_fields(form, request.POST)
+                )
+                if not matches:
+                    add_service_errors(form, error)
+            else:
+                messages.success(request, f"{person.display_name} has been added.")
+                return redirect("person_detail", site_slug=site_slug, code=person.code)
+    return render(
+        request,
+        "assessments/person_form.html",
+        {"form": form, "check": check, "matches": matches},
+    )
+
+
+def _match_fields(form, data):
+    """What to look for likely matches by: the details as cleaned, else as typed."""
+    cleaned = getattr(form, "cleaned_data", {})
+    nhs = normalise_nhs_number(data.get("nhs_number", ""))
+    return {
+        "given_name": cleaned.get("given_name", ""),
+        "family_name": cleaned.get("family_name", ""),
+        "date_of_birth": cleaned.get("date_of_birth"),
+        "nhs_number": nhs if nhs_number_is_valid(nhs) else "",
+        "postcode": cleaned.get("postcode", ""),
+    }
 
 
 @require_http_methods(["GET"])
@@ -165,6 +216,7 @@ def carer_link_create(request, site_slug, code):
     if search.is_valid() and search.cleaned_data["q"]:
         results = list(
             Person.objects.for_site(request.site)
+            .current()
             .search(search.cleaned_data["q"])
             .exclude(pk=person.pk)[:20]
         )
