@@ -145,7 +145,9 @@ def _match_fields(form, data):
 @require_rule("see_people")
 def person_detail(request, site_slug, code):
     person = get_for_site(
-        Person.objects.select_related("allocated_worker"), request.site, code=code
+        Person.objects.select_related("allocated_worker", "merged_into", "merged_by"),
+        request.site,
+        code=code,
     )
     assessments = list(
         person.assessments.select_related("started_by", "completed_by", "cared_for")
@@ -165,7 +167,7 @@ def person_detail(request, site_slug, code):
             "age": person.age_on(timezone.localdate()),
             "extras": person_page_extras(request, person),
             "start_form": StartAssessmentForm(person=person)
-            if allows(request, "record_assessments")
+            if allows(request, "record_assessments") and not person.merged_into_id
             else None,
         },
     )
@@ -202,6 +204,64 @@ def person_edit(request, site_slug, code):
         request,
         "assessments/person_form.html",
         {"form": form, "person": person, "edit": edit},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_rule("merge_people")
+def person_merge(request, site_slug, code):
+    """Merge another record of this person into this one: find it, compare, confirm."""
+    keep = get_for_site(
+        Person.objects.select_related("allocated_worker"), request.site, code=code
+    )
+    if keep.merged_into_id:
+        messages.error(request, "This record has already been merged into another.")
+        return redirect("person_detail", site_slug=site_slug, code=code)
+    search = PersonSearchForm(request.GET or None)
+    results = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        results = list(
+            Person.objects.for_site(request.site)
+            .current()
+            .search(search.cleaned_data["q"])
+            .exclude(pk=keep.pk)[:20]
+        )
+    other = None
+    other_code = request.POST.get("other") or request.GET.get("other")
+    if other_code:
+        other = get_for_site(
+            Person.objects.select_related("allocated_worker"),
+            request.site,
+            code=other_code,
+        )
+    error = ""
+    if request.method == "POST" and other is not None:
+        if not request.POST.get("confirm"):
+            error = "Tick the box to confirm that both records are the same person."
+        else:
+            try:
+                services.merge_people(keep, other, by=request.user)
+            except ValidationError as refused:
+                error = error_text(refused)
+            else:
+                messages.success(
+                    request,
+                    "The two records are now one. The other record is kept, marked "
+                    "as merged into this one.",
+                )
+                return redirect("person_detail", site_slug=site_slug, code=code)
+    if other is not None:
+        record_access(request, other)
+    return render(
+        request,
+        "assessments/person_merge.html",
+        {
+            "person": keep,
+            "other": other,
+            "search": search,
+            "results": results,
+            "error": error,
+        },
     )
 
 

@@ -41,6 +41,7 @@ CAPABILITIES: dict[str, str] = {
     "view_people": "Find people and read their records and assessments",
     "view_all_caseloads": "See everyone's caseload, not only their own",
     "edit_people": "Record people, change their details, link carers",
+    "merge_people": "Merge two records of one person into one (audited)",
     "assess": "Start, edit and complete assessments; add addenda",
     "plan": "Draft and change care plans and submit them; start new versions; close plans",
     "sign_off_plan": "Sign off all-standard plans within their delegated limit, or return them",
@@ -75,7 +76,9 @@ _PANEL = {"view_people", "view_panel", "decide_at_panel"}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ASSESSING_OFFICER: frozenset(_EVERYONE | _PRACTICE | _PROGRAMME_CASES),
-    Role.TEAM_MANAGER: frozenset(_EVERYONE | _PRACTICE | _MANAGING | _PROGRAMME_CASES),
+    Role.TEAM_MANAGER: frozenset(
+        _EVERYONE | _PRACTICE | _MANAGING | _PROGRAMME_CASES | {"merge_people"}
+    ),
     Role.PANEL_MEMBER: frozenset(_EVERYONE | _PANEL),
     Role.PANEL_CHAIR: frozenset(
         _EVERYONE | _PANEL | {"view_all_caseloads", "manage_panels", "chairs_action"}
@@ -256,6 +259,11 @@ RULES: dict[str, Rule] = _rules(
         "change_people",
         "Record people, change their details, link carers",
         all_of={"edit_people"},
+    ),
+    _write(
+        "merge_people",
+        "Merge two records of one person: everything moves to the one kept",
+        all_of={"view_people", "merge_people"},
     ),
     _write(
         "record_assessments",
