@@ -380,7 +380,7 @@ def merge_people(keep, other, *, by):
     try:
         with transaction.atomic():
             for model, name in _person_references():
-                rows = list(model._base_manager.filter(**{name: other}))
+                rows = list(model._default_manager.filter(**{name: other}))
                 for row in rows:
                     setattr(row, name, keep)
                     row.save(update_fields=[name])
