@@ -7,7 +7,9 @@ class CareplansConfig(AppConfig):
 
     def ready(self):
         from assessments.extensions import PERSON_PAGE_PROVIDERS
+        from sites.home import HOME_PAGE_PROVIDERS
 
-        from .selectors import person_page_plans
+        from .selectors import home_overdue_reviews, person_page_plans
 
         PERSON_PAGE_PROVIDERS.append(person_page_plans)
+        HOME_PAGE_PROVIDERS.append(home_overdue_reviews)

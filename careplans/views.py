@@ -379,7 +379,12 @@ def review_record(request, site_slug, code):
         return redirect("plan_detail", site_slug=site_slug, code=plan.code)
     outcomes = selectors.served_outcomes(plan)
     data = request.POST if request.method == "POST" else restore_input(request)
-    form = ReviewForm(data, instance=review, prefix="review")
+    form = ReviewForm(
+        data,
+        instance=review,
+        prefix="review",
+        policy_due=services.next_review_by_policy(request.site),
+    )
     rating_forms = [
         OutcomeRatingForm(data, outcome=o, prefix=f"outcome-{o.pk}") for o in outcomes
     ]
@@ -400,6 +405,7 @@ def review_record(request, site_slug, code):
                 result=form.cleaned_data["result"],
                 person_view=form.cleaned_data["person_view"],
                 notes=form.cleaned_data["notes"],
+                next_review_due=form.cleaned_data["next_review_due"],
             )
         except ValidationError as error:
             form.add_error(None, error_text(error))

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .decorators import require_rule
 from .forms import AuditFilterForm
+from .home import home_page_extras
 from .models import Membership, Notification
 from .selectors import audit_events_for_site
 from .shortcuts import get_for_site
@@ -33,7 +34,11 @@ def home(request):
 @require_rule("open_site")
 def site_home(request, site_slug):
     roles = sorted(m.get_role_display() for m in request.memberships)
-    return render(request, "sites/site_home.html", {"roles": roles})
+    return render(
+        request,
+        "sites/site_home.html",
+        {"roles": roles, "extras": home_page_extras(request)},
+    )
 
 
 @require_GET
