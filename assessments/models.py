@@ -217,7 +217,19 @@ class Person(SiteScoped, Versioned):
 
     @property
     def full_name(self) -> str:
+        """The legal name: for identification, where the law needs it."""
         return f"{self.given_name} {self.family_name}"
+
+    legal_name = full_name
+
+    @property
+    def called(self) -> str:
+        """The first name they use: their preferred name if they have one."""
+        return self.preferred_name or self.given_name
+
+    @property
+    def goes_by_another_name(self) -> bool:
+        return bool(self.preferred_name) and self.preferred_name != self.given_name
 
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
