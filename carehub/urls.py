@@ -28,3 +28,6 @@ urlpatterns = [
     path("s/<slug:site_slug>/", include(site_patterns)),
     path("p/<slug:programme_slug>/", include(programme_patterns)),
 ]
+
+# The 403 page says what the page needs and whom to ask, inside the site's navigation.
+handler403 = "sites.views.permission_denied"

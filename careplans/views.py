@@ -61,7 +61,9 @@ def plan_list(request, site_slug):
 @require_http_methods(["GET", "POST"])
 @require_rule("change_plans")
 def plan_create(request, site_slug, code):
-    person = get_for_site(Person, request.site, code=code)
+    person = get_for_site(
+        Person.objects.select_related("allocated_worker"), request.site, code=code
+    )
     form = PlanCreateForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,8 +75,20 @@ def plan_create(request, site_slug, code):
         else:
             messages.success(request, "The plan is drafted. Add the responses next.")
             return redirect("plan_detail", site_slug=site_slug, code=plan.code)
+    has_assessment = form.fields["assessment"].queryset.exists()
     return render(
-        request, "careplans/careplan_create.html", {"person": person, "form": form}
+        request,
+        "careplans/careplan_create.html",
+        {
+            "person": person,
+            "form": form,
+            "has_assessment": has_assessment,
+            # No dead end: with no completed assessment, the way to one.
+            "draft_assessments": []
+            if has_assessment
+            else list(person.assessments.drafts().order_by("-assessment_date", "-id")),
+            "may_assess": allows(request, "record_assessments"),
+        },
     )
 
 

@@ -120,6 +120,30 @@ PROGRAMME_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# Whom to ask for what one's role does not allow (the 403 page), most senior first:
+# a member holding several roles is pointed past the most senior of them.
+WHOM_TO_ASK: dict[str, str] = {
+    Role.SENIOR_MANAGER: "your organisation's system administrator (the IT team), "
+    "who sets up roles",
+    Role.PANEL_CHAIR: "a senior manager at this site",
+    Role.TEAM_MANAGER: "a senior manager at this site",
+    Role.SITE_COORDINATOR: "a senior manager at this site",
+    Role.PANEL_MEMBER: "the chair of the panel",
+    Role.ASSESSING_OFFICER: "your team manager",
+    Role.ADVISOR: "the site coordinator or your team manager",
+}
+
+
+def whom_to_ask(roles) -> str:
+    """Whom a member holding ``roles`` should ask for something their roles do not
+    allow."""
+    held = set(roles)
+    for role, whom in WHOM_TO_ASK.items():
+        if role in held:
+            return whom
+    return "your team manager or the site coordinator"
+
+
 def capabilities_for(roles) -> frozenset[str]:
     """Union of the capabilities granted by the given roles."""
     granted: set[str] = set()

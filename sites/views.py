@@ -97,3 +97,23 @@ def notifications_read_all(request, site_slug):
         read_at=timezone.now()
     )
     return redirect("notification_list", site_slug=site_slug)
+
+
+def permission_denied(request, exception=None):
+    """The 403 page: what the page needs, whom to ask for it, and the navigation.
+    Writes nothing (a refused request must leave no trace but the refusal)."""
+    from .permissions import RULES, Role, whom_to_ask
+
+    needed = RULES.get(str(exception)) if exception else None
+    memberships = list(getattr(request, "memberships", None) or [])
+    roles = [m.role for m in memberships]
+    return render(
+        request,
+        "403.html",
+        {
+            "needed": needed.meaning if needed else "",
+            "role_names": sorted({Role(r).label for r in roles}),
+            "whom_to_ask": whom_to_ask(roles),
+        },
+        status=403,
+    )
