@@ -185,6 +185,7 @@ def _evans(site, olivia, catalogue):
         carer=mr,
         cared_for=mrs,
         by=olivia,
+        relationship=CarerLink.Relationship.HUSBAND,
         lives_with=True,
         willing_to_continue="yes",
         able_to_continue="partly",

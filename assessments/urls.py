@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person_create"),
     path("people/<uuid:code>/", views.person_detail, name="person_detail"),
     path("people/<uuid:code>/edit/", views.person_edit, name="person_edit"),
+    path("people/<uuid:code>/merge/", views.person_merge, name="person_merge"),
     path(
         "people/<uuid:code>/carers/new/",
         views.carer_link_create,

@@ -1,4 +1,5 @@
 import copy
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,23 +13,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sites import searches
 from sites.audit import record_access
 from sites.decorators import require_rule
-from sites.forms import error_text
+from sites.forms import add_service_errors, error_text
 from sites.paging import DeferredJoinPaginator
 from sites.permissions import allows
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 from sites.versioning import VersionedEdit
 
-from . import sections, services
+from . import duplicates, sections, services
 from .extensions import person_page_extras
 from .forms import (
     AddendumForm,
     CarerLinkForm,
+    NewPersonCheckForm,
     PersonForm,
     PersonSearchForm,
     StartAssessmentForm,
 )
 from .models import Addendum, Assessment, Need, Person
+from .validators import nhs_number_is_valid, normalise_nhs_number
 
 PAGE_SIZE = 25
 
@@ -61,7 +64,11 @@ def person_list(request, site_slug):
                 )
             typed = query
     scope = _caseload(request)
-    people = Person.objects.for_site(request.site).select_related("allocated_worker")
+    people = (
+        Person.objects.for_site(request.site)
+        .current()
+        .select_related("allocated_worker")
+    )
     if query:
         people = people.search(query)
         scope = "search"
@@ -100,30 +107,77 @@ def _caseload(request):
 @require_http_methods(["GET", "POST"])
 @require_rule("change_people")
 def person_create(request, site_slug):
+    """Add a person, after showing any records that may be the same person."""
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PersonForm(
         data, site=request.site, initial={"allocated_worker": request.user}
     )
-    if request.method == "POST" and form.is_valid():
-        person = services.create_person(
-            site=request.site, by=request.user, **form.cleaned_data
+    check = NewPersonCheckForm(data, initial={"creation_token": uuid.uuid4()})
+    matches = []
+    if request.method == "POST":
+        valid = form.is_valid() & check.is_valid()
+        token = check.cleaned_data.get("creation_token") if valid else None
+        made = duplicates.made_with_token(request.site, token)
+        if made is not None:
+            # The same form posted twice (a double click): one record, already made.
+            return redirect("person_detail", site_slug=site_slug, code=made.code)
+        matches = duplicates.likely_matches(
+            request.site, **_match_fields(form, request.POST)
         )
-        messages.success(request, f"{person.display_name} has been added.")
-        return redirect("person_detail", site_slug=site_slug, code=person.code)
-    return render(request, "assessments/person_form.html", {"form": form})
+        sure = any(m.same_nhs_number for m in matches)
+        if valid and not sure and (not matches or check.cleaned_data["confirm_new"]):
+            try:
+                person = services.create_person(
+                    site=request.site,
+                    by=request.user,
+                    creation_token=token,
+                    distinct_confirmed=bool(matches),
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                # Saved meanwhile by someone else: show them what is there now.
+                matches = duplicates.likely_matches(
+                    request.site, **_match_fields(form, request.POST)
+                )
+                if not matches:
+                    add_service_errors(form, error)
+            else:
+                messages.success(request, f"{person.display_name} has been added.")
+                return redirect("person_detail", site_slug=site_slug, code=person.code)
+    return render(
+        request,
+        "assessments/person_form.html",
+        {"form": form, "check": check, "matches": matches},
+    )
+
+
+def _match_fields(form, data):
+    """What to look for likely matches by: the details as cleaned, else as typed."""
+    cleaned = getattr(form, "cleaned_data", {})
+    nhs = normalise_nhs_number(data.get("nhs_number", ""))
+    return {
+        "given_name": cleaned.get("given_name", ""),
+        "family_name": cleaned.get("family_name", ""),
+        "date_of_birth": cleaned.get("date_of_birth"),
+        "nhs_number": nhs if nhs_number_is_valid(nhs) else "",
+        "postcode": cleaned.get("postcode", ""),
+    }
 
 
 @require_http_methods(["GET"])
 @require_rule("see_people")
 def person_detail(request, site_slug, code):
     person = get_for_site(
-        Person.objects.select_related("allocated_worker"), request.site, code=code
+        Person.objects.select_related("allocated_worker", "merged_into", "merged_by"),
+        request.site,
+        code=code,
     )
     assessments = list(
         person.assessments.select_related("started_by", "completed_by", "cared_for")
     )
-    carers = list(person.carer_links.select_related("carer"))
-    cares_for = list(person.caring_for_links.select_related("cared_for"))
+    # Both ends of each link, to put the relationship into words with both names.
+    carers = list(person.carer_links.select_related("carer", "cared_for"))
+    cares_for = list(person.caring_for_links.select_related("carer", "cared_for"))
     record_access(request, person)
     return render(
         request,
@@ -136,7 +190,7 @@ def person_detail(request, site_slug, code):
             "age": person.age_on(timezone.localdate()),
             "extras": person_page_extras(request, person),
             "start_form": StartAssessmentForm(person=person)
-            if allows(request, "record_assessments")
+            if allows(request, "record_assessments") and not person.merged_into_id
             else None,
         },
     )
@@ -176,6 +230,64 @@ def person_edit(request, site_slug, code):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@require_rule("merge_people")
+def person_merge(request, site_slug, code):
+    """Merge another record of this person into this one: find it, compare, confirm."""
+    keep = get_for_site(
+        Person.objects.select_related("allocated_worker"), request.site, code=code
+    )
+    if keep.merged_into_id:
+        messages.error(request, "This record has already been merged into another.")
+        return redirect("person_detail", site_slug=site_slug, code=code)
+    search = PersonSearchForm(request.GET or None)
+    results = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        results = list(
+            Person.objects.for_site(request.site)
+            .current()
+            .search(search.cleaned_data["q"])
+            .exclude(pk=keep.pk)[:20]
+        )
+    other = None
+    other_code = request.POST.get("other") or request.GET.get("other")
+    if other_code:
+        other = get_for_site(
+            Person.objects.select_related("allocated_worker"),
+            request.site,
+            code=other_code,
+        )
+    error = ""
+    if request.method == "POST" and other is not None:
+        if not request.POST.get("confirm"):
+            error = "Tick the box to confirm that both records are the same person."
+        else:
+            try:
+                services.merge_people(keep, other, by=request.user)
+            except ValidationError as refused:
+                error = error_text(refused)
+            else:
+                messages.success(
+                    request,
+                    "The two records are now one. The other record is kept, marked "
+                    "as merged into this one.",
+                )
+                return redirect("person_detail", site_slug=site_slug, code=code)
+    if other is not None:
+        record_access(request, other)
+    return render(
+        request,
+        "assessments/person_merge.html",
+        {
+            "person": keep,
+            "other": other,
+            "search": search,
+            "results": results,
+            "error": error,
+        },
+    )
+
+
 @preserves_input
 @require_http_methods(["GET", "POST"])
 @require_rule("change_people")
@@ -195,6 +307,7 @@ def carer_link_create(request, site_slug, code):
     if search.is_valid() and search.cleaned_data["q"]:
         results = list(
             Person.objects.for_site(request.site)
+            .current()
             .search(search.cleaned_data["q"])
             .exclude(pk=person.pk)[:20]
         )
@@ -203,7 +316,7 @@ def carer_link_create(request, site_slug, code):
     if other_code:
         other = get_for_site(Person, request.site, code=other_code)
     data = request.POST if request.method == "POST" else restore_input(request)
-    form = CarerLinkForm(data, initial={"direction": "carer_of"})
+    form = CarerLinkForm(data, person=person, other=other)
     if request.method == "POST" and other is not None and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "direction"}
         carer, cared_for = (

@@ -33,3 +33,5 @@ urlpatterns = [
 
 # A database that cannot be reached answers a 503 "briefly unavailable" page.
 handler500 = "sites.errors.server_error"
+# The 403 page says what the page needs and whom to ask, inside the site's navigation.
+handler403 = "sites.views.permission_denied"

@@ -15,6 +15,7 @@ from sites.models import Site
 from sites.permissions import Role
 
 from . import services
+from .demo_dates import place_standard_plan
 from .models import CarePlan, DelegatedLimit, Response, ReviewPolicy
 
 LIMITS = [
@@ -232,6 +233,7 @@ def _standard_plan(site, nhs_number, officer, manager):
     )
     services.submit_plan(plan, by=officer)
     services.sign_off_plan(plan, by=manager, note="Standard services within limit.")
+    place_standard_plan(plan)
 
 
 def seed_demo(stdout):

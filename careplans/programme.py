@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from assessments.models import Assessment, DesiredOutcome, Person
 from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
 from sites.programmes import CollaborativeMeeting, Programme
+from sites.text import shorten
 from sites.workflow import Step, Workflow
 
 
@@ -139,7 +140,7 @@ class UnmetWant(SiteScoped):
         ]
 
     def __str__(self):
-        return self.what_wanted[:60]
+        return shorten(self.what_wanted, 60)
 
 
 class ResponseDelivery(SiteScoped):

@@ -62,7 +62,9 @@ def plan_list(request, site_slug):
 @require_http_methods(["GET", "POST"])
 @require_rule("change_plans")
 def plan_create(request, site_slug, code):
-    person = get_for_site(Person, request.site, code=code)
+    person = get_for_site(
+        Person.objects.select_related("allocated_worker"), request.site, code=code
+    )
     form = PlanCreateForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,8 +76,20 @@ def plan_create(request, site_slug, code):
         else:
             messages.success(request, "The plan is drafted. Add the responses next.")
             return redirect("plan_detail", site_slug=site_slug, code=plan.code)
+    has_assessment = form.fields["assessment"].queryset.exists()
     return render(
-        request, "careplans/careplan_create.html", {"person": person, "form": form}
+        request,
+        "careplans/careplan_create.html",
+        {
+            "person": person,
+            "form": form,
+            "has_assessment": has_assessment,
+            # No dead end: with no completed assessment, the way to one.
+            "draft_assessments": []
+            if has_assessment
+            else list(person.assessments.drafts().order_by("-assessment_date", "-id")),
+            "may_assess": allows(request, "record_assessments"),
+        },
     )
 
 
@@ -382,7 +396,12 @@ def review_record(request, site_slug, code):
         return redirect("plan_detail", site_slug=site_slug, code=plan.code)
     outcomes = selectors.served_outcomes(plan)
     data = request.POST if request.method == "POST" else restore_input(request)
-    form = ReviewForm(data, instance=review, prefix="review")
+    form = ReviewForm(
+        data,
+        instance=review,
+        prefix="review",
+        policy_due=services.next_review_by_policy(request.site),
+    )
     rating_forms = [
         OutcomeRatingForm(data, outcome=o, prefix=f"outcome-{o.pk}") for o in outcomes
     ]
@@ -417,6 +436,7 @@ def review_record(request, site_slug, code):
                     for f in delivery_forms
                     if f.cleaned_data["delivered"]
                 },
+                next_review_due=form.cleaned_data["next_review_due"],
             )
         except ValidationError as error:
             form.add_error(None, error_text(error))

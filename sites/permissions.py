@@ -41,6 +41,7 @@ CAPABILITIES: dict[str, str] = {
     "view_people": "Find people and read their records and assessments",
     "view_all_caseloads": "See everyone's caseload, not only their own",
     "edit_people": "Record people, change their details, link carers",
+    "merge_people": "Merge two records of one person into one (audited)",
     "assess": "Start, edit and complete assessments; add addenda",
     "plan": "Draft and change care plans and submit them; start new versions; close plans",
     "sign_off_plan": "Sign off all-standard plans within their delegated limit, or return them",
@@ -77,7 +78,9 @@ _PANEL = {"view_people", "view_panel", "decide_at_panel"}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ASSESSING_OFFICER: frozenset(_EVERYONE | _PRACTICE | _PROGRAMME_CASES),
-    Role.TEAM_MANAGER: frozenset(_EVERYONE | _PRACTICE | _MANAGING | _PROGRAMME_CASES),
+    Role.TEAM_MANAGER: frozenset(
+        _EVERYONE | _PRACTICE | _MANAGING | _PROGRAMME_CASES | {"merge_people"}
+    ),
     Role.PANEL_MEMBER: frozenset(_EVERYONE | _PANEL),
     Role.PANEL_CHAIR: frozenset(
         _EVERYONE | _PANEL | {"view_all_caseloads", "manage_panels", "chairs_action"}
@@ -118,6 +121,30 @@ PROGRAMME_CAPABILITIES: dict[str, frozenset[str]] = {
     PARTICIPANT: frozenset({"view_programme"}),
     PARTICIPANT_COORDINATOR: frozenset({"view_programme", "export_programme_data"}),
 }
+
+
+# Whom to ask for what one's role does not allow (the 403 page), most senior first:
+# a member holding several roles is pointed past the most senior of them.
+WHOM_TO_ASK: dict[str, str] = {
+    Role.SENIOR_MANAGER: "your organisation's system administrator (the IT team), "
+    "who sets up roles",
+    Role.PANEL_CHAIR: "a senior manager at this site",
+    Role.TEAM_MANAGER: "a senior manager at this site",
+    Role.SITE_COORDINATOR: "a senior manager at this site",
+    Role.PANEL_MEMBER: "the chair of the panel",
+    Role.ASSESSING_OFFICER: "your team manager",
+    Role.ADVISOR: "the site coordinator or your team manager",
+}
+
+
+def whom_to_ask(roles) -> str:
+    """Whom a member holding ``roles`` should ask for something their roles do not
+    allow."""
+    held = set(roles)
+    for role, whom in WHOM_TO_ASK.items():
+        if role in held:
+            return whom
+    return "your team manager or the site coordinator"
 
 
 def capabilities_for(roles) -> frozenset[str]:
@@ -264,6 +291,11 @@ RULES: dict[str, Rule] = _rules(
         "change_people",
         "Record people, change their details, link carers",
         all_of={"edit_people"},
+    ),
+    _write(
+        "merge_people",
+        "Merge two records of one person: everything moves to the one kept",
+        all_of={"view_people", "merge_people"},
     ),
     _write(
         "record_assessments",

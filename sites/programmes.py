@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 # sites.models imports this module at its end, once Versioned and AuditEvent exist.
 from .models import Versioned
+from .text import shorten
 from .workflow import Step, Workflow
 
 
@@ -514,7 +515,7 @@ class PlanningRow(Versioned, models.Model):
         ordering = ["programme", "site", "position", "id"]
 
     def __str__(self):
-        return self.where_now[:60]
+        return shorten(self.where_now, 60)
 
 
 class LearningPointQuerySet(models.QuerySet):
@@ -592,7 +593,7 @@ class LearningPoint(Versioned, models.Model):
         ]
 
     def __str__(self):
-        return self.learning_point[:60]
+        return shorten(self.learning_point, 60)
 
 
 class EvaluationQuestion(models.TextChoices):

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .decorators import require_rule
 from .forms import AuditFilterForm
+from .home import home_page_extras
 from .models import Membership, Notification
 from .programme_selectors import home_block
 from .selectors import audit_events_for_site
@@ -41,7 +42,11 @@ def site_home(request, site_slug):
     return render(
         request,
         "sites/site_home.html",
-        {"roles": roles, **home_block(request.user, request.site)},
+        {
+            "roles": roles,
+            "extras": home_page_extras(request),
+            **home_block(request.user, request.site),
+        },
     )
 
 
@@ -101,3 +106,23 @@ def notifications_read_all(request, site_slug):
         read_at=timezone.now()
     )
     return redirect("notification_list", site_slug=site_slug)
+
+
+def permission_denied(request, exception=None):
+    """The 403 page: what the page needs, whom to ask for it, and the navigation.
+    Writes nothing (a refused request must leave no trace but the refusal)."""
+    from .permissions import RULES, Role, whom_to_ask
+
+    needed = RULES.get(str(exception)) if exception else None
+    memberships = list(getattr(request, "memberships", None) or [])
+    roles = [m.role for m in memberships]
+    return render(
+        request,
+        "403.html",
+        {
+            "needed": needed.meaning if needed else "",
+            "role_names": sorted({Role(r).label for r in roles}),
+            "whom_to_ask": whom_to_ask(roles),
+        },
+        status=403,
+    )

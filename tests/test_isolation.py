@@ -20,6 +20,7 @@ SITE_URLS = {
     "person_create": None,
     "person_detail": lambda r: {"code": r["person"].code},
     "person_edit": lambda r: {"code": r["person"].code},
+    "person_merge": lambda r: {"code": r["person"].code},
     "carer_link_create": lambda r: {"code": r["person"].code},
     "assessment_create": lambda r: {"code": r["person"].code},
     "assessment_detail": lambda r: {"code": r["assessment"].code},

@@ -830,6 +830,7 @@ def test_a_carer_is_found_and_linked(client, officer, person, site_a):
         {
             "other": carer.code,
             "direction": "cared_for_by",
+            "relationship": "daughter",
             "willing_to_continue": "yes",
             "able_to_continue": "partly",
             "lives_with": "on",
@@ -851,6 +852,7 @@ def test_linking_the_same_carer_twice_says_so(client, officer, person, site_a):
         {
             "other": link.carer.code,
             "direction": "cared_for_by",
+            "relationship": "daughter",
             "willing_to_continue": "yes",
             "able_to_continue": "yes",
         },
@@ -870,6 +872,7 @@ def test_a_person_of_another_site_cannot_be_linked(client, officer, person, site
         {
             "other": there.code,
             "direction": "carer_of",
+            "relationship": "daughter",
             "willing_to_continue": "yes",
             "able_to_continue": "yes",
         },

@@ -76,7 +76,8 @@ def test_the_home_page_takes_a_fixed_number_of_queries(
     client.force_login(member(site_a, role))
     # session, user, memberships (the site switcher reuses them); the session row is
     # not written on every request, and the rules ask no queries; the programmes
-    # the site takes part in, and the member's open programme actions.
-    with django_assert_num_queries(5):
+    # the site takes part in, and the member's open programme actions; the overdue
+    # reviews (careplans' home block, for both roles).
+    with django_assert_num_queries(6):
         response = client.get(reverse("site_home", args=["alpha"]))
     assert response.status_code == 200
