@@ -11,3 +11,7 @@ class CareplansConfig(AppConfig):
         from .selectors import person_page_plans
 
         PERSON_PAGE_PROVIDERS.append(person_page_plans)
+
+        from .worklist import register
+
+        register()  # the home worklist's care-plan sections (sites.home)

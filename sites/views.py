@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .decorators import require_rule
 from .forms import AuditFilterForm
+from .home import worklist
 from .models import Membership, Notification
 from .selectors import audit_events_for_site
 from .shortcuts import get_for_site
@@ -32,8 +33,14 @@ def home(request):
 @require_GET
 @require_rule("open_site")
 def site_home(request, site_slug):
+    """The member's worklist: what is waiting for them here, by the sections each app
+    registers (``sites.home``), then the way into each part of the site."""
     roles = sorted(m.get_role_display() for m in request.memberships)
-    return render(request, "sites/site_home.html", {"roles": roles})
+    return render(
+        request,
+        "sites/site_home.html",
+        {"roles": roles, "worklist": worklist(request)},
+    )
 
 
 @require_GET
