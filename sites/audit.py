@@ -67,6 +67,36 @@ def record_access(request, obj, *, kind=AuditEvent.Kind.VIEW, action=""):
     )
 
 
+def record_view(request, *records, kind=AuditEvent.Kind.VIEW, action=""):
+    """The signed-in member was shown these records (a person, an assessment, a
+    plan...): one event each, written in one query. Every page that shows a person's
+    record calls this (or ``record_access``) before it renders, so the audit trail
+    answers "who looked at this person's record, and when?"."""
+    records = [r for r in records if r is not None]
+    if not records:
+        return []
+    user = request.user if request.user.is_authenticated else None
+    site = getattr(request, "site", None)
+    programme = getattr(request, "programme", None)
+    address = client_ip(request)
+    action = shorten(action, 200)
+    return AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                kind=kind,
+                user=user,
+                site=site,
+                programme=programme,
+                object_type=record._meta.label,
+                object_code=str(getattr(record, "code", None) or record.pk),
+                action=action,
+                ip_address=address,
+            )
+            for record in dict.fromkeys(records)
+        ]
+    )
+
+
 @receiver(user_logged_in, dispatch_uid="carehub_audit_sign_in")
 def _on_sign_in(sender, request, user, **kwargs):
     record_event(kind=AuditEvent.Kind.SIGN_IN, user=user, request=request)

@@ -326,7 +326,8 @@ def test_paging_links_keep_the_search(client, officer, site_a):
 # Session, user and memberships; a count and a page of people (with their workers).
 # (The session is not written: at most once a minute, see sites/accounts/sessions.py.)
 LIST_QUERIES = 5
-SEARCH_QUERIES = 5
+# A search also records who was shown (one audit event each, in one query).
+SEARCH_QUERIES = 6
 # Session, user, memberships; the person; their assessments, carers and cared-for (one
 # query each, with what they show); the audit event; the care plans panel; the start
 # form's choices.
