@@ -15,3 +15,7 @@ class CareplansConfig(AppConfig):
         from .worklist import register
 
         register()  # the home worklist's care-plan sections (sites.home)
+
+        from . import audit
+
+        audit.register()  # how the audit trail names plans (sites.audit_subjects)

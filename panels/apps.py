@@ -9,3 +9,7 @@ class PanelsConfig(AppConfig):
         from .worklist import register
 
         register()  # the home worklist's panel section (sites.home)
+
+        from . import audit
+
+        audit.register()  # how the audit trail names meetings (sites.audit_subjects)

@@ -27,14 +27,16 @@ def record_event(
     action="",
     details=None,
     request=None,
+    object_type="",
+    object_code="",
 ):
     """Write one audit event; ``obj`` is the record concerned (its id is kept).
 
     ``details`` holds facts such as amounts as data (see ``AuditEvent.details``),
     so ``action`` stays a plain phrase with nothing formatted into it. Events on a
-    collaborative programme's pages name the ``programme``.
+    collaborative programme's pages name the ``programme``. A record that is not
+    loaded may be named by ``object_type`` (its model label) and ``object_code``.
     """
-    object_type = object_code = ""
     if obj is not None:
         object_type = obj._meta.label
         object_code = str(getattr(obj, "code", None) or obj.pk)

@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.site_home, name="site_home"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
     path("notifications/", views.notification_list, name="notification_list"),
     path(
         "notifications/read-all/",
