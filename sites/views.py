@@ -14,6 +14,7 @@ from .csvsafe import csv_response
 from .decorators import require_rule
 from .forms import AuditFilterForm, FindPersonForm
 from .home import worklist
+from .middleware import unread_notifications
 from .models import AuditEvent, Membership, Notification
 from .selectors import audit_events_for_site
 from .shortcuts import get_for_site
@@ -25,12 +26,20 @@ AUDIT_PAGE_SIZE = 50
 def home(request):
     """Where sign-in lands: straight into the only site, or a list to choose from."""
     memberships = list(
-        Membership.objects.active().for_user(request.user).select_related("site")
+        Membership.objects.active()
+        .for_user(request.user)
+        .select_related("site")
+        .annotate(unread_notifications=unread_notifications())
     )
     sites = {}
     for membership in memberships:
         entry = sites.setdefault(
-            membership.site.slug, {"site": membership.site, "roles": []}
+            membership.site.slug,
+            {
+                "site": membership.site,
+                "roles": [],
+                "unread": membership.unread_notifications,
+            },
         )
         entry["roles"].append(membership.get_role_display())
     if len(sites) == 1 and "choose" not in request.GET:

@@ -79,3 +79,18 @@ def test_the_count_costs_no_query(
     with django_assert_num_queries(5):
         response = client.get(reverse("notification_list", args=["alpha"]))
     assert response.status_code == 200
+
+
+def test_choosing_a_site_shows_each_sites_unread_count(client, officer, site_a, site_b):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=officer, site=site_b, role=Role.ASSESSING_OFFICER)
+    _notify(officer, site_b, 2)
+    client.force_login(officer)
+
+    page = client.get(reverse("home")).content.decode()
+
+    bravo = page.split("Bravo Trust")[1].split("</li>")[0]
+    alpha = page.split("Alpha Council")[1].split("</li>")[0]
+    assert "2 unread notifications" in bravo
+    assert "unread" not in alpha
