@@ -13,7 +13,7 @@ from sites.home import SECTION_ROWS
 from sites.permissions import allows
 from sites.programmes import ProgrammeSite
 
-from . import selectors
+from . import routing, selectors
 from .models import CarePlan, PlanDecision
 from .programme import CaseStudy
 
@@ -65,14 +65,25 @@ def sign_offs(request):
         .exclude(written_by=request.user)
         .exclude(submitted_by=request.user)
     )
+    plans = selectors.attach_costs(
+        waiting.select_related("person", "written_by").order_by("submitted_at", "id")[
+            :SECTION_ROWS
+        ]
+    )
+    # The highest limit among the member's roles (request.roles: no query), read
+    # only when something is waiting (an empty list reads no costs either).
+    limit = None
+    if plans:
+        limits = routing.limits_in_force(request.site, timezone.localdate())
+        mine = [limits[r].weekly_limit for r in request.roles if r in limits]
+        limit = max(mine, default=None)
+    for plan in plans:
+        plan.over_limit = limit is None or plan.costs["weekly"] > limit
     return {
         "title": "Waiting for your sign-off",
         "count": waiting.count(),
-        "plans": list(
-            waiting.select_related("person", "written_by").order_by(
-                "submitted_at", "id"
-            )[:SECTION_ROWS]
-        ),
+        "plans": plans,
+        "limit": limit,
     }
 
 

@@ -226,16 +226,22 @@ def test_case_studies_wait_for_their_drafter_the_sites_advisor_and_coordinator(
 HOME_QUERIES = {
     # my plans 1, reviews 2 (rows, counts), case studies 1
     Role.ASSESSING_OFFICER: 7,
-    # ... and sign-offs 2 (count, rows), panel 2 (items, plans not listed)
-    Role.TEAM_MANAGER: 11,
+    # ... and sign-offs 4 (count, rows, their costs, the limits in force), panel 2
+    # (items, plans not listed)
+    Role.TEAM_MANAGER: 13,
     # panel 2
     Role.PANEL_MEMBER: 5,
     Role.PANEL_CHAIR: 5,
-    # sign-offs 2, reviews 2, panel 2
-    Role.SENIOR_MANAGER: 9,
+    # sign-offs 4, reviews 2, panel 2
+    Role.SENIOR_MANAGER: 11,
     # case studies 1
     Role.ADVISOR: 4,
     Role.SITE_COORDINATOR: 4,
+}
+# With nothing waiting for sign-off, its plans' costs and the limits are not read.
+HOME_QUERIES_NOTHING_TO_SIGN = {
+    role: count - (2 if role in {Role.TEAM_MANAGER, Role.SENIOR_MANAGER} else 0)
+    for role, count in HOME_QUERIES.items()
 }
 
 
@@ -267,3 +273,24 @@ def test_the_home_worklist_takes_a_fixed_number_of_queries_per_role(
     with django_assert_num_queries(HOME_QUERIES[role] + 1):
         response = client.get(HOME)
     assert response.status_code == 200
+
+
+def test_sign_offs_say_their_cost_and_whether_it_is_over_my_limit(
+    client, sited, officer, manager
+):
+    with scopes_disabled():
+        within = plan_services.submit_plan(plan_with(sited, officer), by=officer)
+        over = plan_services.submit_plan(
+            plan_with(sited, officer, (("standard", "400.00", 1),)), by=officer
+        )
+    client.force_login(manager)
+
+    waiting = section(client.get(HOME), "sign_offs")
+
+    rows = {
+        code: waiting.split(str(code))[1].split("</li>")[0]
+        for code in (within.code, over.code)
+    }
+    assert "£20.00 a week" in rows[within.code]
+    assert "Over your delegated limit" not in rows[within.code]
+    assert "Over your delegated limit of £350.00" in rows[over.code]
