@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sites import searches
-from sites.audit import record_access
+from sites.audit import record_access, record_view
 from sites.decorators import require_rule
 from sites.forms import add_service_errors, error_text
 from sites.paging import DeferredJoinPaginator
@@ -75,6 +75,9 @@ def person_list(request, site_slug):
     elif scope == "mine":
         people = people.allocated_to(request.user)
     page = DeferredJoinPaginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query:
+        # Who was shown in answer to a search (not the words searched for).
+        record_view(request, *page.object_list, action="Search results")
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("q", None)
@@ -223,6 +226,7 @@ def person_edit(request, site_slug, code):
         else:
             messages.success(request, "The details have been saved.")
             return redirect("person_detail", site_slug=site_slug, code=code)
+    record_view(request, person, action="Edit form")
     return render(
         request,
         "assessments/person_form.html",
@@ -336,6 +340,9 @@ def carer_link_create(request, site_slug, code):
                 f"{carer.display_name} is now recorded as carer of {cared_for.display_name}.",
             )
             return redirect("person_detail", site_slug=site_slug, code=code)
+    record_view(request, person, other, action="Carer link form")
+    if results:
+        record_view(request, *results, action="Search results")
     return render(
         request,
         "assessments/carerlink_form.html",
@@ -445,6 +452,7 @@ def assessment_section(request, site_slug, code, section):
     # Bind to a copy: validating puts the input on the form's instance, and the rest
     # of the page (eligibility, what completion still needs) must show what is saved.
     if request.method == "GET":
+        record_view(request, assessment, action="Assessment section")
         restored = restore_input(request)
         bound = None
         if restored is not None and assessment.is_draft:
@@ -534,6 +542,7 @@ def addendum_create(request, site_slug, code):
         else:
             messages.success(request, "The addendum has been added.")
             return redirect(f"{_detail_url(site_slug, code)}#addenda")
+    record_view(request, assessment, action="Addendum form")
     return render(
         request,
         "assessments/addendum_form.html",

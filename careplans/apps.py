@@ -7,11 +7,17 @@ class CareplansConfig(AppConfig):
 
     def ready(self):
         from assessments.extensions import PERSON_PAGE_PROVIDERS
-        from sites.home import HOME_PAGE_PROVIDERS
 
         from .programme_views import person_page_programme
-        from .selectors import home_overdue_reviews, person_page_plans
+        from .selectors import person_page_plans
 
         PERSON_PAGE_PROVIDERS.append(person_page_plans)
         PERSON_PAGE_PROVIDERS.append(person_page_programme)
-        HOME_PAGE_PROVIDERS.append(home_overdue_reviews)
+
+        from .worklist import register
+
+        register()  # the home worklist's care-plan sections (sites.home)
+
+        from . import audit
+
+        audit.register()  # how the audit trail names plans (sites.audit_subjects)

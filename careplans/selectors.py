@@ -198,27 +198,3 @@ def person_page_plans(request, person):
         "plans": plans,
         "may_plan": allows(request, "change_plans"),
     }
-
-
-# How many overdue reviews the home page lists by name (the count covers them all).
-HOME_OVERDUE_SHOWN = 5
-
-
-def home_overdue_reviews(request):
-    """Overdue reviews for the home page: the whole team's for those who see it, else
-    the member's own people's; nothing for those who see no reviews."""
-    if not allows(request, "see_reviews_due"):
-        return None
-    team = allows(request, "see_team_reviews")
-    today = timezone.localdate()
-    reviews = reviews_due(
-        request.site, by=today, officer=None if team else request.user
-    ).filter(due_date__lt=today)
-    shown = list(reviews[: HOME_OVERDUE_SHOWN + 1])
-    count = len(shown) if len(shown) <= HOME_OVERDUE_SHOWN else reviews.count()
-    return "careplans/_home_overdue_reviews.html", {
-        "overdue": shown[:HOME_OVERDUE_SHOWN],
-        "overdue_count": count,
-        "team": team,
-        "today": today,
-    }

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Person
 from carehub.pdf import pdf_response, render_pdf
-from sites.audit import record_access
+from sites.audit import record_access, record_view
 from sites.decorators import require_rule
 from sites.forms import add_service_errors, error_text
 from sites.models import AuditEvent
@@ -77,6 +77,7 @@ def plan_create(request, site_slug, code):
             messages.success(request, "The plan is drafted. Add the responses next.")
             return redirect("plan_detail", site_slug=site_slug, code=plan.code)
     has_assessment = form.fields["assessment"].queryset.exists()
+    record_view(request, person, action="New plan form")
     return render(
         request,
         "careplans/careplan_create.html",
@@ -145,6 +146,7 @@ def plan_edit(request, site_slug, code):
         else:
             messages.success(request, "The plan has been saved.")
             return redirect("plan_detail", site_slug=site_slug, code=code)
+    record_view(request, plan, action="Plan form")
     return render(
         request,
         "careplans/careplan_form.html",
@@ -197,6 +199,7 @@ def response_edit(request, site_slug, code, response_code=None):
         else:
             messages.success(request, "The response has been saved.")
             return redirect(_plan_url(site_slug, plan, "responses"))
+    record_view(request, plan, action="Response form")
     return render(
         request,
         "careplans/response_form.html",
@@ -274,6 +277,7 @@ def _with_reasons(request, site_slug, code, *, action, act, done):
         else:
             messages.success(request, done)
             return redirect("plan_detail", site_slug=site_slug, code=code)
+    record_view(request, plan, action=f"Plan {action} form")
     return render(
         request,
         "careplans/careplan_reason.html",
@@ -444,6 +448,7 @@ def review_record(request, site_slug, code):
             messages.success(request, "The review has been recorded.")
             target = revision or plan
             return redirect("plan_detail", site_slug=site_slug, code=target.code)
+    record_view(request, plan, action="Review form")
     return render(
         request,
         "careplans/review_form.html",

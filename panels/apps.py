@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class PanelsConfig(AppConfig):
     name = "panels"
     verbose_name = "Funding panels"
+
+    def ready(self):
+        from .worklist import register
+
+        register()  # the home worklist's panel section (sites.home)
+
+        from . import audit
+
+        audit.register()  # how the audit trail names meetings (sites.audit_subjects)

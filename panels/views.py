@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carehub.pdf import pdf_response, render_pdf
 from careplans.models import CarePlan
-from sites.audit import record_access
+from sites.audit import record_access, record_view
 from sites.decorators import require_rule
 from sites.forms import add_service_errors, error_text
 from sites.models import AuditEvent
@@ -86,6 +86,8 @@ def meeting_detail(request, site_slug, code):
             summary["may_decide"], summary["why_not"] = services.may_decide(
                 item, request.user
             )
+    # The agenda shows each plan on it: a view of each.
+    record_view(request, *(item.plan for item in items), action="Panel meeting")
     context = {
         "meeting": meeting,
         "summaries": summaries,
@@ -232,6 +234,7 @@ def item_decide(request, site_slug, code):
             messages.success(request, "The decision is recorded and the officer told.")
             return redirect("decision_detail", site_slug=site_slug, code=decision.code)
     summary = selectors.item_summaries([item])[0]
+    record_view(request, item.plan, action="Panel decision form")
     allowed, why = services.may_decide(item, request.user)
     return render(
         request,
@@ -268,6 +271,7 @@ def chairs_action(request, site_slug, code):
     context = plan_selectors.plan_page_context(
         plan_selectors.plan_for_page(request.site, code)
     )
+    record_view(request, plan, action="Chair's action form")
     return render(request, "panels/chairs_action.html", {**context, "form": form})
 
 

@@ -13,3 +13,11 @@ class SitesConfig(AppConfig):
         # factor is due, and drop text kept for someone else.
         from . import audit, preserve  # noqa: F401
         from .accounts import sessions, throttling, two_factor  # noqa: F401
+        from .home import register_section, unread_notifications_section
+
+        register_section(
+            "notifications",
+            order=90,
+            template="sites/_home_notifications.html",
+            provide=unread_notifications_section,
+        )

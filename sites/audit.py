@@ -27,14 +27,16 @@ def record_event(
     action="",
     details=None,
     request=None,
+    object_type="",
+    object_code="",
 ):
     """Write one audit event; ``obj`` is the record concerned (its id is kept).
 
     ``details`` holds facts such as amounts as data (see ``AuditEvent.details``),
     so ``action`` stays a plain phrase with nothing formatted into it. Events on a
-    collaborative programme's pages name the ``programme``.
+    collaborative programme's pages name the ``programme``. A record that is not
+    loaded may be named by ``object_type`` (its model label) and ``object_code``.
     """
-    object_type = object_code = ""
     if obj is not None:
         object_type = obj._meta.label
         object_code = str(getattr(obj, "code", None) or obj.pk)
@@ -64,6 +66,36 @@ def record_access(request, obj, *, kind=AuditEvent.Kind.VIEW, action=""):
         obj=obj,
         action=action,
         request=request,
+    )
+
+
+def record_view(request, *records, kind=AuditEvent.Kind.VIEW, action=""):
+    """The signed-in member was shown these records (a person, an assessment, a
+    plan...): one event each, written in one query. Every page that shows a person's
+    record calls this (or ``record_access``) before it renders, so the audit trail
+    answers "who looked at this person's record, and when?"."""
+    records = [r for r in records if r is not None]
+    if not records:
+        return []
+    user = request.user if request.user.is_authenticated else None
+    site = getattr(request, "site", None)
+    programme = getattr(request, "programme", None)
+    address = client_ip(request)
+    action = shorten(action, 200)
+    return AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                kind=kind,
+                user=user,
+                site=site,
+                programme=programme,
+                object_type=record._meta.label,
+                object_code=str(getattr(record, "code", None) or record.pk),
+                action=action,
+                ip_address=address,
+            )
+            for record in dict.fromkeys(records)
+        ]
     )
 
 

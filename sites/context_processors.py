@@ -20,9 +20,14 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    memberships = getattr(request, "memberships", None) or []
     return {
         "current_site": getattr(request, "site", None),
         "my_sites": SimpleLazyObject(lambda: _my_sites(request)),
+        # Counted with the memberships by SiteScopeMiddleware: no query here.
+        "unread_notifications": getattr(memberships[0], "unread_notifications", 0)
+        if memberships
+        else 0,
     }
 
 

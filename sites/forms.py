@@ -16,6 +16,9 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
+    # The person whose records the events are about, by public id: never a name in
+    # the address (names are looked up with a POST, see FindPersonForm).
+    person = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,6 +39,17 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")
         return cleaned
+
+
+class FindPersonForm(forms.Form):
+    """Whose record: a name, NHS number or postcode, posted (kept out of the address)."""
+
+    find = forms.CharField(
+        label="Person",
+        max_length=100,
+        help_text="A name, NHS number or postcode.",
+        error_messages={"required": "Type a name, NHS number or postcode to search."},
+    )
 
 
 def error_text(error) -> str:

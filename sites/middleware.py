@@ -1,11 +1,20 @@
 """Resolve the site named in a tenant URL and run the whole request inside its scope;
 resolve the programme named in a programme URL and the user's part in it."""
 
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
 
-from .models import Membership, Programme, ProgrammeMembership, ProgrammeSite, Site
+from .models import (
+    Membership,
+    Notification,
+    Programme,
+    ProgrammeMembership,
+    ProgrammeSite,
+    Site,
+)
 from .permissions import (
     PARTICIPANT,
     PARTICIPANT_COORDINATOR,
@@ -58,9 +67,13 @@ class SiteScopeMiddleware:
             return self.get_response(request)
 
         # All of the user's memberships in one query: the site switcher needs them
-        # too (see context_processors.navigation).
+        # too (see context_processors.navigation), and each carries the user's unread
+        # notifications there, for the count in the navigation on every page.
         request.all_memberships = list(
-            Membership.objects.active().for_user(request.user).select_related("site")
+            Membership.objects.active()
+            .for_user(request.user)
+            .select_related("site")
+            .annotate(unread_notifications=unread_notifications())
         )
         memberships = [m for m in request.all_memberships if m.site.slug == slug]
         if not memberships:
@@ -118,3 +131,21 @@ class SiteScopeMiddleware:
         request.programme_sites = list(sites.values())
         request.capabilities = programme_capabilities_for(roles)
         return self.get_response(request)
+
+
+def unread_notifications():
+    """The user's unread notifications at the membership's site, as a subquery of the
+    membership query (no query of its own: the navigation shows it on every page).
+
+    Unscoped by necessity (no scope exists yet) and safe: it only counts, and only
+    the rows of the membership's own user and site (docs/architecture.md).
+    """
+    unread = (
+        Notification.objects.with_scopes_disabled()
+        .filter(site=OuterRef("site"), user=OuterRef("user"), read_at__isnull=True)
+        .order_by()
+        .values("user")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)

@@ -364,6 +364,7 @@ DETAIL_WORDS = {
     "role": _role_label,
     "weekly": lambda value: f"{format_gbp(value)} a week",
     "from": lambda value: f"from {_day(value)}",
+    "rows": lambda value: f"{value} row{'' if value == 1 else 's'}",
 }
 
 

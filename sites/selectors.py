@@ -1,13 +1,26 @@
 from datetime import datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import AuditEvent
 
 
-def audit_events_for_site(site, *, user=None, kind="", date_from=None, date_to=None):
-    """The site's audit events, newest first, with the acting user loaded."""
+def audit_events_for_site(
+    site, *, user=None, kind="", date_from=None, date_to=None, records=None
+):
+    """The site's audit events, newest first, with the acting user loaded.
+
+    ``records`` ({model label: [public ids]}, e.g. everything that is one person's,
+    from ``sites.audit_subjects.records_of_person``) keeps only events about them.
+    """
     events = AuditEvent.objects.filter(site=site).select_related("user")
+    if records is not None:
+        about = Q(pk__in=[])
+        for label, codes in records.items():
+            if codes:
+                about |= Q(object_type=label, object_code__in=codes)
+        events = events.filter(about)
     if user is not None:
         events = events.filter(user=user)
     if kind:

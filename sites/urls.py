@@ -11,6 +11,7 @@ urlpatterns = [
         programme_views.programme_create,
         name="programme_create",
     ),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
     path("notifications/", views.notification_list, name="notification_list"),
     path(
         "notifications/read-all/",

@@ -16,6 +16,7 @@ from tests.factories import member
 SITE_URLS = {
     "site_home": None,
     "audit_list": None,
+    "audit_export": None,
     "person_list": None,
     "person_create": None,
     "person_detail": lambda r: {"code": r["person"].code},

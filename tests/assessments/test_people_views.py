@@ -401,7 +401,8 @@ def test_an_over_long_search_keeps_the_text_typed(client, officer, searchable):
 # Session, user and memberships; a count and a page of people (with their workers).
 # (The session is not written: at most once a minute, see sites/accounts/sessions.py.)
 LIST_QUERIES = 5
-SEARCH_QUERIES = 5
+# A search also records who was shown (one audit event each, in one query).
+SEARCH_QUERIES = 6
 # Session, user, memberships; the person; their assessments, carers and cared-for (one
 # query each, with what they show); the audit event; the care plans panel; the start
 # form's choices; the programme panel (their programme cases, the programmes

@@ -311,14 +311,15 @@ def test_two_people_saving_one_response_at_the_same_moment_keep_exactly_one_chan
 # Session, user, memberships; the plan, the response and the site; the outcomes it
 # may serve (read for the field and again to render the boxes) and those it serves;
 # the catalogue of services it may replace (the session row is not written on every
-# request). None of it grows with the number of outcomes.
-RESPONSE_FORM_QUERIES = 10
+# request), and the view recorded in the audit trail. None of it grows with the
+# number of outcomes.
+RESPONSE_FORM_QUERIES = 11
 # The same page after a refused save, plus: validating the ticked outcomes; the
 # model's four check constraints (savepoint, check, release each); the service's
 # savepoint, the plan locked with its site, the outcomes it may serve, the response
 # locked and found stale, rolled back and released; the response as now saved and
-# what it serves.
-STALE_RESPONSE_QUERIES = 32
+# what it serves; the view recorded in the audit trail.
+STALE_RESPONSE_QUERIES = 33
 
 
 @pytest.mark.parametrize("outcomes", [1, 4])
@@ -371,8 +372,9 @@ def test_a_refused_stale_edit_of_the_plan_takes_a_fixed_number_of_queries(
 
     # Session, user, memberships; the plan with its person; the service's savepoint,
     # the plan locked and found stale, rolled back and released; the plan as now
-    # saved (the session row is not written on every request).
-    with django_assert_num_queries(9):
+    # saved (the session row is not written on every request); the view recorded in
+    # the audit trail.
+    with django_assert_num_queries(10):
         refused = client.post(
             url("plan_edit", plan.code), data | {"person_views": "Mine."}
         )
