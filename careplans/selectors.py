@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from assessments.models import DesiredOutcome, Need
 from sites.permissions import allows
