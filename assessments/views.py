@@ -28,6 +28,7 @@ from .forms import (
     StartAssessmentForm,
 )
 from .models import Addendum, Assessment, Need, Person
+from .parts import record_for_page
 
 PAGE_SIZE = 25
 
@@ -94,7 +95,9 @@ def person_create(request, site_slug):
 @require_rule("see_people")
 def person_detail(request, site_slug, code):
     person = get_for_site(
-        Person.objects.select_related("allocated_worker"), request.site, code=code
+        Person.objects.select_related("allocated_worker", "equality"),
+        request.site,
+        code=code,
     )
     assessments = list(
         person.assessments.select_related("started_by", "completed_by", "cared_for")
@@ -112,6 +115,7 @@ def person_detail(request, site_slug, code):
             "cares_for": cares_for,
             "age": person.age_on(timezone.localdate()),
             "extras": person_page_extras(request, person),
+            "legal": record_for_page(person),
             "start_form": StartAssessmentForm(person=person)
             if allows(request, "record_assessments")
             else None,
@@ -243,6 +247,7 @@ def _load_assessment(request, code):
             "wellbeing_impacts",
             Prefetch("needs", queryset=Need.objects.select_related("usual_offer")),
             "desired_outcomes",
+            "risks",
             Prefetch("addenda", queryset=Addendum.objects.select_related("added_by")),
         ),
         request.site,

@@ -330,7 +330,9 @@ SEARCH_QUERIES = 5
 # Session, user, memberships; the person; their assessments, carers and cared-for (one
 # query each, with what they show); the audit event; the care plans panel; the start
 # form's choices.
-DETAIL_QUERIES = 10
+# + one query for each part of the legal record (issue 12): contacts, consent,
+# capacity, attorneys, advocacy, safeguarding (equality comes with the person).
+DETAIL_QUERIES = 16
 
 
 def _people(site, worker, count, **kwargs):
