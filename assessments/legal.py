@@ -16,8 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
-
-from .phones import PHONE_HELP, validate_phone
+from sites.phones import PHONE_HELP, validate_phone
 
 PERSON = "assessments.Person"
 

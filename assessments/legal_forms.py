@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sites.phones import format_phone
+
 from .forms import LimitTextMixin, _AssessmentRowFormSet
 from .legal import (
     Advocacy,
@@ -18,7 +20,6 @@ from .legal import (
     YesNo,
 )
 from .models import Assessment
-from .phones import format_phone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 OFF = {"autocomplete": "off"}
@@ -42,6 +43,9 @@ class RecordForm(LimitTextMixin, forms.ModelForm):
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.DateInput):
                 field.widget = DATE
+            elif isinstance(field.widget, forms.Textarea):
+                if field.widget.attrs.get("rows") in (None, 10):  # Django's default
+                    field.widget.attrs["rows"] = 3
             elif isinstance(field.widget, forms.TextInput | forms.EmailInput):
                 field.widget.attrs.update(OFF)
             if isinstance(field.widget, forms.RadioSelect) and hasattr(

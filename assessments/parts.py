@@ -15,6 +15,7 @@ from .legal import (
     Consent,
     Contact,
     EqualityRecord,
+    Risk,
     SafeguardingConcern,
 )
 
@@ -116,3 +117,33 @@ def equality_of(person):
         return person.equality
     except EqualityRecord.DoesNotExist:
         return None
+
+
+def risks_of(assessment_ids):
+    """The risks named in these assessments, in order (one query)."""
+    return list(
+        Risk.objects.filter(
+            assessment_id__in=[i for i in assessment_ids if i]
+        ).order_by("assessment_id", "position", "id")
+    )
+
+
+def who_to_contact(person):
+    """What the person's plan prints under "who to contact" and "information we
+    share": contacts, attorneys and deputies, the advocate, consents to sharing,
+    and how they want documents (a fixed number of queries)."""
+    record = {
+        "contacts": sorted(
+            Contact.objects.filter(person=person),
+            key=lambda c: (Contact.ORDER.index(c.kind), c.name.lower()),
+        ),
+        "attorneys": list(Attorney.objects.filter(person=person)),
+        "advocate": Advocacy.objects.filter(person=person)
+        .exclude(advocate_name="")
+        .first(),
+        "sharing": list(
+            Consent.objects.filter(person=person, purpose=Consent.Purpose.SHARING)
+        ),
+        "equality": EqualityRecord.objects.filter(person=person).first(),
+    }
+    return record

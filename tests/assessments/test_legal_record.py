@@ -18,9 +18,9 @@ from assessments.legal import (
     EqualityRecord,
     SafeguardingConcern,
 )
-from assessments.phones import format_phone
 from sites.models import AuditEvent
 from sites.permissions import Role
+from sites.phones import format_phone
 from tests.factories import PersonFactory, member
 
 pytestmark = pytest.mark.django_db

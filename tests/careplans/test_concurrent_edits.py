@@ -371,8 +371,9 @@ def test_a_refused_stale_edit_of_the_plan_takes_a_fixed_number_of_queries(
 
     # Session, user, memberships; the plan with its person; the service's savepoint,
     # the plan locked and found stale, rolled back and released; the plan as now
-    # saved (the session row is not written on every request).
-    with django_assert_num_queries(9):
+    # saved (the session row is not written on every request); the assessment's
+    # risks, which the contingency answers (issue 12).
+    with django_assert_num_queries(10):
         refused = client.post(
             url("plan_edit", plan.code), data | {"person_views": "Mine."}
         )
