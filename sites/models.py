@@ -15,8 +15,8 @@ from simple_history.manager import HistoricalQuerySet, HistoryManager
 from simple_history.models import HistoricalRecords
 
 from .money import format_gbp
-from .phones import PHONE_HELP, validate_phone
 from .permissions import Role
+from .phones import PHONE_HELP, validate_phone
 
 
 class User(AbstractUser):
