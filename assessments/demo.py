@@ -371,8 +371,9 @@ def seed_demo(stdout):
         if site.slug == "northshire":
             _evans(site, users["olivia"], catalogue)
             # A man with dementia and his working daughter: the legal record.
-            from .legal_demo import seed_bryce
+            from .legal_demo import seed_bryce, seed_evans_record
 
+            seed_evans_record(site, users["olivia"])
             seed_bryce(site, users["olivia"], catalogue)
         officer = users[
             {"northshire": "olivia", "riverside": "rory", "valley": "vera"}[site.slug]

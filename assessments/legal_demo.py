@@ -25,7 +25,7 @@ from .legal import (
     Risk,
     SafeguardingConcern,
 )
-from .models import Assessment, AssessmentSection, DesiredOutcome
+from .models import Assessment, AssessmentSection, DesiredOutcome, Person
 
 Key = AssessmentSection.Key
 WALTER_NHS = "9990017018"
@@ -282,6 +282,80 @@ def _legal_record(walter, helen, olivia, today):
         kind=Contact.Kind.GP,
         name="Station Road Surgery",
         phone="0113 496 0150",
+    )
+
+
+def seed_evans_record(site, olivia):
+    """The Evans household's contacts, consents and communication (once)."""
+    gwen = Person.objects.filter(site=site, nhs_number="9990004110").first()
+    if gwen is None or Contact.objects.filter(person=gwen).exists():
+        return
+    today = timezone.localdate()
+    for fields in (
+        {
+            "kind": Contact.Kind.GP,
+            "name": "Orchard Row Surgery",
+            "phone": "0113 496 0120",
+        },
+        {
+            "kind": Contact.Kind.NEXT_OF_KIN,
+            "name": "Dennis Evans",
+            "role": "Husband and main carer",
+            "phone": "0113 496 0412",
+        },
+        {
+            "kind": Contact.Kind.EMERGENCY,
+            "name": "Their daughter",
+            "role": "Daughter, phones every day",
+            "phone": "0113 496 0413",
+            "notes": "Works days; best after 5pm.",
+        },
+        {
+            "kind": Contact.Kind.PROFESSIONAL,
+            "name": "Community physiotherapy",
+            "role": "Physiotherapist (falls)",
+            "phone": "0113 496 0330",
+        },
+    ):
+        legal_services.add_record(
+            Contact, person=gwen, by=olivia, noun="contact", **fields
+        )
+    for purpose, shared_with in (
+        (Consent.Purpose.ASSESSMENT, ""),
+        (Consent.Purpose.SHARING, "Their GP and Dennis's GP; the dial-a-ride service"),
+    ):
+        legal_services.add_record(
+            Consent,
+            person=gwen,
+            by=olivia,
+            noun="consent",
+            purpose=purpose,
+            agreed="yes",
+            shared_with=shared_with,
+            given_by=Consent.GivenBy.PERSON,
+            decided_on=today - timedelta(days=40),
+        )
+    legal_services.add_record(
+        Advocacy,
+        person=gwen,
+        by=olivia,
+        noun="advocacy decision",
+        process=Advocacy.Process.ASSESSMENT,
+        considered_on=today - timedelta(days=40),
+        appropriate_person="yes",
+        appropriate_person_name="Dennis Evans (husband)",
+    )
+    legal_services.save_equality(
+        person=gwen,
+        by=olivia,
+        expected_version=0,
+        ethnicity="A",
+        religion="christian",
+        sex="2",
+        disability="yes",
+        first_language="cy",
+        interpreter_needed="no",
+        preferred_format="standard",
     )
 
 
