@@ -320,6 +320,14 @@ class CarerLink(SiteScoped):
         return f"{self.carer.display_name} is {self.cared_for.display_name}'s {label}"
 
 
+FLUCTUATION_PERIODS = [
+    ("1m", "The last month"),
+    ("3m", "The last three months"),
+    ("6m", "The last six months"),
+    ("12m", "The last year"),
+]
+
+
 class AssessmentQuerySet(SiteScopedQuerySet):
     def drafts(self):
         return self.filter(status=Assessment.Status.DRAFT)
@@ -447,6 +455,26 @@ class Assessment(SiteScoped):
         null=True,
         blank=True,
     )
+    # Fluctuating needs (Eligibility Regulations 2015, reg. 2(3)): over what period
+    # the person's circumstances were considered, so the explanation can say so.
+    needs_fluctuate = models.CharField(
+        "Do their needs fluctuate?",
+        max_length=3,
+        choices=[("yes", "Yes"), ("no", "No")],
+        blank=True,
+    )
+    fluctuation_period = models.CharField(
+        "Period considered",
+        max_length=10,
+        choices=FLUCTUATION_PERIODS,
+        blank=True,
+        help_text="Long enough to establish their overall level of need.",
+    )
+    fluctuation_pattern = models.TextField(
+        "How their needs vary",
+        blank=True,
+        help_text="How often, how long a bad spell lasts, what it is like at worst.",
+    )
     eligibility_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -532,10 +560,12 @@ class AssessmentSection(SiteScoped, Versioned):
         ELIGIBILITY = "eligibility", "Eligibility"
         NEEDS = "needs", "Needs, and what would usually be offered"
         DESIRED_OUTCOMES = "desired_outcomes", "What they want, in their own words"
+        FLUCTUATION = "fluctuation", "Needs that fluctuate"
+        RISKS = "risks", "Risks"
 
     # The sections whose answers eligibility is worked out from: saving one clears a
     # confirmation and moves the eligibility section's version on.
-    ELIGIBILITY_INPUTS = frozenset({Key.OUTCOMES, Key.WELLBEING})
+    ELIGIBILITY_INPUTS = frozenset({Key.OUTCOMES, Key.WELLBEING, Key.FLUCTUATION})
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="saved_sections"
@@ -714,3 +744,17 @@ class Addendum(SiteScoped):
 
     def __str__(self):
         return f"Addendum of {self.created_at:%d %b %Y}"
+
+
+# The legal record (consent, capacity, advocacy, safeguarding, contacts, equality):
+# its own module, its models registered here with the rest of the app's.
+from .legal import (  # noqa: E402, F401
+    Advocacy,
+    Attorney,
+    CapacityAssessment,
+    Consent,
+    Contact,
+    EqualityRecord,
+    Risk,
+    SafeguardingConcern,
+)

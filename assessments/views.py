@@ -31,6 +31,7 @@ from .forms import (
     StartAssessmentForm,
 )
 from .models import Addendum, Assessment, Need, Person
+from .parts import record_for_page
 from .validators import nhs_number_is_valid, normalise_nhs_number
 
 PAGE_SIZE = 25
@@ -171,7 +172,9 @@ def _match_fields(form, data):
 @require_rule("see_people")
 def person_detail(request, site_slug, code):
     person = get_for_site(
-        Person.objects.select_related("allocated_worker", "merged_into", "merged_by"),
+        Person.objects.select_related(
+            "allocated_worker", "merged_into", "merged_by", "equality"
+        ),
         request.site,
         code=code,
     )
@@ -192,6 +195,7 @@ def person_detail(request, site_slug, code):
             "cares_for": cares_for,
             "age": person.age_on(timezone.localdate()),
             "extras": person_page_extras(request, person),
+            "legal": record_for_page(person),
             "start_form": StartAssessmentForm(person=person)
             if allows(request, "record_assessments") and not person.merged_into_id
             else None,
@@ -394,6 +398,7 @@ def _load_assessment(request, code):
             "wellbeing_impacts",
             Prefetch("needs", queryset=Need.objects.select_related("usual_offer")),
             "desired_outcomes",
+            "risks",
             Prefetch("addenda", queryset=Addendum.objects.select_related("added_by")),
         ),
         request.site,

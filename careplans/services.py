@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from assessments.models import Assessment, DesiredOutcome
+from assessments.parts import risks_of
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
 from sites.money import as_data
@@ -238,6 +239,18 @@ def submission_problems(plan, responses):
         problems.append("Add at least one response.")
     if not plan.start_date:
         problems.append("Set the date the plan starts.")
+    if not plan.contingency_plan.strip():
+        # Issue 12: the contingency answers the risks named in the assessment.
+        named = len(risks_of([plan.assessment_id, plan.carer_assessment_id]))
+        problems.append(
+            "Say what happens if things go wrong (the contingency plan)"
+            + (
+                f", answering the {named} risk{'s' if named != 1 else ''} named in "
+                "the assessment."
+                if named
+                else "."
+            )
+        )
     ids = set(
         ResponseOutcome.objects.filter(response__plan=plan).values_list(
             "response_id", flat=True

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Person
+from assessments.parts import risks_of, who_to_contact
 from carehub.pdf import pdf_response, render_pdf
 from sites.audit import record_access, record_view
 from sites.decorators import require_rule
@@ -100,6 +101,7 @@ def plan_detail(request, site_slug, code):
     plan = selectors.plan_for_page(request.site, code)
     record_access(request, plan)
     context = selectors.plan_page_context(plan)
+    context["risks"] = risks_of([plan.assessment_id, plan.carer_assessment_id])
     context["steps"] = steps = allowed_steps(plan)
     # What they wanted that could not be arranged (issue 9: the unmet-need register).
     context["unmet_wants"] = list(plan.unmet_wants.all())
@@ -150,7 +152,14 @@ def plan_edit(request, site_slug, code):
     return render(
         request,
         "careplans/careplan_form.html",
-        {"plan": plan, "person": plan.person, "form": form, "edit": edit},
+        {
+            "plan": plan,
+            "person": plan.person,
+            "form": form,
+            "edit": edit,
+            # The contingency answers the risks named in the assessment (issue 12).
+            "risks": risks_of([plan.assessment_id, plan.carer_assessment_id]),
+        },
     )
 
 
@@ -337,6 +346,9 @@ def plan_pdf(request, site_slug, code):
     plan = selectors.plan_for_page(request.site, code)
     context = selectors.plan_page_context(plan)
     context["printed_by"] = request.user
+    context["risks"] = risks_of([plan.assessment_id, plan.carer_assessment_id])
+    context["legal"] = legal = who_to_contact(plan.person)
+    context["large_print"] = bool(legal["equality"] and legal["equality"].large_print)
     pdf = render_pdf("pdf/careplan.html", context, request=request)
     record_access(request, plan, kind=AuditEvent.Kind.PRINT, action="Plan PDF")
     return pdf_response(pdf, f"care-plan-{plan.code}.pdf")

@@ -49,6 +49,8 @@ def _panel_plan(site, officer, nhs, *, what_matters, unable, needs, outcomes, re
         by=officer,
         expected_version=plan.version,
         start_date=timezone.localdate() + timedelta(days=21),
+        contingency_plan="If a visit cannot happen, the provider rings the person and "
+        "the duty team arranges cover the same day.",
         person_views=response.pop("views"),
         officer_recommendation=response.pop("recommendation"),
     )

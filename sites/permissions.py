@@ -298,6 +298,11 @@ RULES: dict[str, Rule] = _rules(
         all_of={"view_people", "merge_people"},
     ),
     _write(
+        "raise_safeguarding_concerns",
+        "Raise a safeguarding concern about a person whose record they can open",
+        all_of={"view_people"},
+    ),
+    _write(
         "record_assessments",
         "Start, edit and complete assessments; add addenda",
         all_of={"assess"},

@@ -109,6 +109,16 @@ def records(site_a, officer):
         assessment = start_assessment(
             person=person, kind=Assessment.Kind.NEEDS, by=officer
         )
+        from assessments.legal import Contact
+
+        contact = Contact.objects.create(
+            site=site_a,
+            person=person,
+            kind=Contact.Kind.GP,
+            name="Test Surgery",
+            phone="0113 496 0000",
+            recorded_by=officer,
+        )
         done = completed_assessment(site_a, officer)
         plan = create_plan(person=done.person, assessment=done, by=officer)
         response = save_response(
@@ -216,6 +226,7 @@ def records(site_a, officer):
         "officer": officer,
         "person": person,
         "assessment": assessment,
+        "contact": contact,
         "plan": plan,
         "response": response,
         "review": review,

@@ -24,6 +24,14 @@ SITE_URLS = {
     "person_merge": lambda r: {"code": r["person"].code},
     "carer_link_create": lambda r: {"code": r["person"].code},
     "assessment_create": lambda r: {"code": r["person"].code},
+    "record_add": lambda r: {"code": r["person"].code, "part": "contact"},
+    "record_edit": lambda r: {
+        "code": r["person"].code,
+        "part": "contact",
+        "item": r["contact"].code,
+    },
+    "safeguarding_raise": lambda r: {"code": r["person"].code},
+    "equality_edit": lambda r: {"code": r["person"].code},
     "assessment_detail": lambda r: {"code": r["assessment"].code},
     "assessment_section": lambda r: {
         "code": r["assessment"].code,

@@ -861,8 +861,9 @@ def _rows(assessment, count):
 # four formsets (outcomes, wellbeing, needs with the catalogue of services, desired
 # outcomes): six queries more. (The session is not written: at most once a minute,
 # see sites/accounts/sessions.py.)
-DRAFT_PAGE_QUERIES = 16
-READ_ONLY_PAGE_QUERIES = 10
+# + the risks (issue 12): read with the assessment, and the draft's risk formset.
+DRAFT_PAGE_QUERIES = 18
+READ_ONLY_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize("rows", [1, 6])
@@ -875,7 +876,8 @@ def test_the_draft_page_takes_a_fixed_number_of_queries(
         response = client.get(detail_url(draft))
     html = response.content.decode()
     assert response.context["editable"]
-    assert html.count('class="border rounded p-2 mb-2 row-form"') == 2 * rows + 2
+    # Each need and outcome, and one blank row each to add a need, a risk, an outcome.
+    assert html.count('class="border rounded p-2 mb-2 row-form"') == 2 * rows + 3
 
 
 @pytest.mark.parametrize("rows", [1, 6])

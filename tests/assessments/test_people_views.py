@@ -406,8 +406,10 @@ SEARCH_QUERIES = 6
 # Session, user, memberships; the person; their assessments, carers and cared-for (one
 # query each, with what they show); the audit event; the care plans panel; the start
 # form's choices; the programme panel (their programme cases, the programmes
-# collecting data at the site).
-DETAIL_QUERIES = 12
+# collecting data at the site); one query for each part of the legal record
+# (issue 12): contacts, consent, capacity, attorneys, advocacy, safeguarding
+# (equality comes with the person).
+DETAIL_QUERIES = 18
 
 
 def _people(site, worker, count, **kwargs):
