@@ -286,6 +286,10 @@ def _one_case(site, programme, officer, manager, n, assessed, rng):
         by=officer,
         expected_version=plan.version,
         start_date=timezone.localdate(),
+        contingency_plan=(
+            "If support does not arrive, the family rings the duty team; a named "
+            "neighbour checks in the same day."
+        ),
     )
     outcomes = list(assessment.desired_outcomes.all())
     # Some people are offered the standard service, some get what they asked for.
