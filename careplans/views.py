@@ -28,6 +28,7 @@ from .forms import (
     ResponseForm,
     ReviewForm,
     SignOffForm,
+    WithdrawLimitForm,
 )
 from .models import CarePlan, DelegatedLimit, Response, Review
 
@@ -81,6 +82,11 @@ def plan_create(request, site_slug, code):
 @require_http_methods(["GET"])
 @require_rule("see_people")
 def plan_detail(request, site_slug, code):
+    return _plan_page(request, code)
+
+
+def _plan_page(request, code, *, sign_off_form=None):
+    """The plan page; after a refused sign-off, with the manager's note kept."""
     plan = selectors.plan_for_page(request.site, code)
     record_access(request, plan)
     context = selectors.plan_page_context(plan)
@@ -92,9 +98,14 @@ def plan_detail(request, site_slug, code):
             plan, request.user, weekly=context["costs"]["weekly"]
         )
         context["sign_off_allowed"], context["sign_off_refusal"] = allowed, why
-        context["may_return"] = routing.may_return(plan, request.user)
-        context["sign_off_form"] = SignOffForm()
+        context["may_return"], context["return_refusal"] = routing.may_return(
+            plan, request.user
+        )
+        context["sign_off_form"] = sign_off_form or SignOffForm()
         context["return_form"] = ReasonForm()
+    elif sign_off_form is not None:
+        # Someone else acted first: the note this manager wrote stays on the page.
+        context["kept_note"] = sign_off_form.data.get("note", "")
     return render(request, "careplans/careplan_detail.html", context)
 
 
@@ -232,14 +243,24 @@ def plan_submit(request, site_slug, code):
 def plan_sign_off(request, site_slug, code):
     plan = get_for_site(CarePlan, request.site, code=code)
     form = SignOffForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        # A note too long (or otherwise refused) is said so, never dropped.
+        messages.error(request, "The plan is not signed off: " + _first_error(form))
+        return _plan_page(request, code, sign_off_form=form)
     try:
-        services.sign_off_plan(plan, by=request.user, note=note)
+        services.sign_off_plan(plan, by=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
         messages.error(request, error_text(error))
+        if form.cleaned_data["note"]:
+            # Keep what the manager wrote (e.g. someone else signed it off first).
+            return _plan_page(request, code, sign_off_form=form)
     else:
         messages.success(request, "The plan is signed off and active.")
     return redirect("plan_detail", site_slug=site_slug, code=code)
+
+
+def _first_error(form):
+    return next(iter(form.errors.values()))[0]
 
 
 def _with_reasons(request, site_slug, code, *, action, act, done):
@@ -434,14 +455,15 @@ def limit_list(request, site_slug):
                 site=request.site, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error_text(error))
+            add_service_errors(form, error)
         else:
             messages.success(request, "The new limit is recorded.")
             return redirect("limit_list", site_slug=site_slug)
     limits = DelegatedLimit.objects.filter(site=request.site).order_by(
         "role", "-effective_from"
     )
-    in_force = routing.limits_in_force(request.site, timezone.localdate())
+    today = timezone.localdate()
+    in_force = routing.limits_in_force(request.site, today)
     return render(
         request,
         "careplans/delegatedlimit_list.html",
@@ -449,5 +471,26 @@ def limit_list(request, site_slug):
             "limits": list(limits),
             "in_force": {limit.pk for limit in in_force.values()},
             "form": form,
+            "today": today,
         },
     )
+
+
+@require_POST
+@require_rule("set_delegated_limits")
+def limit_withdraw(request, site_slug):
+    """Withdraw a limit that has not yet taken effect."""
+    form = WithdrawLimitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the limit is withdrawn.")
+        return redirect("limit_list", site_slug=site_slug)
+    limit = get_for_site(DelegatedLimit, request.site, code=form.cleaned_data["limit"])
+    try:
+        services.withdraw_delegated_limit(
+            limit, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "The limit is withdrawn; the one before it runs on.")
+    return redirect("limit_list", site_slug=site_slug)
