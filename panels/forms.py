@@ -186,6 +186,10 @@ class ChairsActionForm(DecisionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Why it could not wait for the next meeting",
         help_text="Required. Reported to the next meeting with the decision.",
+        error_messages={
+            "required": "Say why this could not wait for the next meeting, in a "
+            "sentence or more."
+        },
     )
     field_order = ["question", "urgency", "outcome", "rationale", "conditions"]
 

@@ -64,4 +64,3 @@ def test_a_lower_amount_is_approved_in_part_and_the_officer_sees_the_budget(page
     expect(
         page.get_by_text(re.compile(r"Personal budget: £30\.00 a week"))
     ).to_contain_text("(the plan as written costs £41.54)")
-    page.screenshot(path="/tmp/panelmoney-plan-budget.png", full_page=True)
