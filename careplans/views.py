@@ -389,13 +389,18 @@ def review_start(request, site_slug, code):
 @require_rule("record_reviews")
 def review_record(request, site_slug, code):
     review = get_for_site(
-        Review.objects.select_related("plan__person"), request.site, code=code
+        Review.objects.select_related("plan__person", "completed_by"),
+        request.site,
+        code=code,
     )
     plan = review.plan
     if not (
         can_take(review, Review.WORKFLOW.complete)
         and can_take(plan, CarePlan.WORKFLOW.finish_review)
     ):
+        if request.method == "POST" and review.completed_by is not None:
+            # Someone recorded it first: say who and when, and keep this text.
+            return _review_taken(request, review)
         messages.info(request, "This review is not open for recording.")
         return redirect("plan_detail", site_slug=site_slug, code=plan.code)
     outcomes = selectors.served_outcomes(plan)
@@ -437,6 +442,36 @@ def review_record(request, site_slug, code):
             "person": plan.person,
             "form": form,
             "rating_forms": rating_forms,
+        },
+    )
+
+
+def _review_taken(request, review):
+    """A second reviewer's post: told who recorded the review and when, their own
+    words shown again (nothing is saved)."""
+    plan = review.plan
+    form = ReviewForm(request.POST, prefix="review")
+    rating_forms = [
+        OutcomeRatingForm(request.POST, outcome=o, prefix=f"outcome-{o.pk}")
+        for o in selectors.served_outcomes(plan)
+    ]
+    form.is_valid()
+    when = timezone.localtime(review.completed_at)
+    form.add_error(
+        None,
+        f"{review.completed_by.display_name} recorded this review on {when.day} "
+        f"{when:%B %Y} at {when:%H:%M}. Yours was not saved; it is shown below.",
+    )
+    return render(
+        request,
+        "careplans/review_form.html",
+        {
+            "review": review,
+            "plan": plan,
+            "person": plan.person,
+            "form": form,
+            "rating_forms": rating_forms,
+            "taken": True,
         },
     )
 

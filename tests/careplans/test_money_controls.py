@@ -406,3 +406,43 @@ def test_a_sign_off_note_that_is_too_long_is_refused_with_a_message(
     assert note.strip()[:200] in response.content.decode()
     with scopes_disabled():
         assert reload(plan).status == S.AWAITING_SIGN_OFF
+
+
+def test_a_second_reviewer_is_told_who_recorded_the_review_and_keeps_their_words(
+    client, site_a, officer, manager
+):
+    from careplans.models import OutcomeReview, Review
+    from tests.plan_factories import plan_in_status
+
+    other = member(site_a, Role.ASSESSING_OFFICER, "officer-second")
+    with scopes_disabled():
+        limits(site_a, manager)
+        plan = plan_in_status(
+            S.UNDER_REVIEW, site=site_a, officer=officer, manager=manager
+        )
+        review = plan.reviews.get(status=Review.Status.SCHEDULED)
+        outcomes = list(services.plan_outcomes(plan))
+        posted = {
+            "review-result": Review.Result.NO_CHANGE,
+            "review-person_view": "Thursdays are the best day of the week now.",
+            "review-notes": "",
+        }
+        for outcome in outcomes:
+            posted[f"outcome-{outcome.pk}-rating"] = OutcomeReview.Rating.FULLY
+            posted[f"outcome-{outcome.pk}-person_view"] = ""
+        services.complete_review(
+            review,
+            by=officer,
+            ratings=dict.fromkeys(outcomes, (OutcomeReview.Rating.FULLY, "")),
+            result=Review.Result.NO_CHANGE,
+        )
+    client.force_login(other)
+
+    response = client.post(url("review_record", code=review.code), posted)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{officer.display_name} recorded this review on" in page
+    assert "Thursdays are the best day of the week now." in page
+    with scopes_disabled():
+        assert reload(review).person_view == ""
