@@ -272,3 +272,18 @@ def test_the_decision_form_takes_a_fixed_number_of_queries(
         response = client.get(url("item_decide", item.code))
 
     assert len(response.context["form"].fields["declined"].choices) == rows
+
+
+def test_the_plan_pdf_gives_the_budget_authorised_not_the_plans_cost(
+    client, panel, chair, members, officer
+):
+    _, (item,), _ = held_meeting(panel, chair, members, officer, 1)
+    client.force_login(officer)
+
+    text = pdf_text(client.get(url("plan_pdf", item.plan.code)))
+
+    assert (
+        "Your personal budget is £30.00 a week (£1,560.00 a year), as authorised"
+        in text
+    )
+    assert "£15.00 a week less than the plan above costs (£45.00 a week)" in text
