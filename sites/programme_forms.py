@@ -92,6 +92,17 @@ class NewProgrammeForm(ProgrammeForm):
 
 class StageForm(forms.Form):
     step = forms.CharField(max_length=40)
+    # Closing cannot be undone: it needs a tick as well as the button.
+    confirm_close = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("step") == "close" and not cleaned.get("confirm_close"):
+            raise forms.ValidationError(
+                "Tick the box to confirm: a closed programme cannot be changed or "
+                "reopened."
+            )
+        return cleaned
 
 
 class AddSiteForm(forms.Form):
