@@ -492,14 +492,15 @@ def rules_table() -> str:
     return "\n".join(rows)
 
 
-def site_views(resolver=None, prefix=""):
-    """Every page under ``/s/<site_slug>/``: (route, url name, view), in URL order."""
+def site_views(resolver=None, prefix="", kwarg=SITE_KWARG):
+    """Every page under ``/s/<site_slug>/``: (route, url name, view), in URL order
+    (or under ``/p/<programme_slug>/`` with ``kwarg=PROGRAMME_KWARG``)."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
-            yield from site_views(entry, route)
-        elif isinstance(entry, URLPattern) and f"<slug:{SITE_KWARG}>" in route:
+            yield from site_views(entry, route, kwarg)
+        elif isinstance(entry, URLPattern) and f"<slug:{kwarg}>" in route:
             yield route, entry.name, entry.callback
 
 
@@ -525,9 +526,44 @@ def pages_table() -> str:
     return "\n".join(rows)
 
 
+PROGRAMME_ROLE_WORDS = {
+    PROGRAMME_COORDINATOR: "Programme coordinator",
+    PARTICIPANT: "Member of a site taking part",
+    PARTICIPANT_COORDINATOR: "… who is its site coordinator",
+}
+
+
+def programme_pages_table() -> str:
+    """Each programme page, its rule, and which programme roles it allows."""
+    roles = list(PROGRAMME_CAPABILITIES)
+    rows = [
+        "| Page | Name | Rule | "
+        + " | ".join(PROGRAMME_ROLE_WORDS[r] for r in roles)
+        + " |",
+        "|---|---|---|" + "---|" * len(roles),
+    ]
+    for route, name, view in site_views(kwarg=PROGRAMME_KWARG):
+        guard = guard_of(view)
+        address = "/" + re.sub(r"<\w+:(\w+)>", r"<\1>", route)
+        if guard is None:
+            rows.append(
+                f"| `{address}` | `{name}` | **none declared** |" + " |" * len(roles)
+            )
+            continue
+        marks = " | ".join(
+            "yes"
+            if guard.allows("POST", PROGRAMME_CAPABILITIES[r])
+            else ("reads" if guard.allows("GET", PROGRAMME_CAPABILITIES[r]) else "")
+            for r in roles
+        )
+        rows.append(f"| `{address}` | `{name}` | `{guard}` | {marks} |")
+    return "\n".join(rows)
+
+
 # name in the doc's <!-- NAME-table: … --> markers -> the function that writes it
 DOC_TABLES = {
     "permissions": markdown_table,
     "rules": rules_table,
     "pages": pages_table,
+    "programme-pages": programme_pages_table,
 }
