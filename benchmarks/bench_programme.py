@@ -23,8 +23,8 @@ from django_scopes import scopes_disabled
 
 from careplans.programme import MeetingCaseStudy, ProgrammeCase
 from sites.models import User
-from sites.programmes import CollaborativeMeeting, Programme
 from sites.permissions import Role
+from sites.programmes import CollaborativeMeeting, Programme
 
 GOALS = {"programme dashboard": 200.0, "meeting pack PDF": 2000.0}
 
