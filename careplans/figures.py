@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -254,15 +255,44 @@ def _rating_rows(programme, site):
 
 
 def _cost_rows(programme, site):
-    return _rows(
-        agreed_plans(programme, site).annotate(difference=_plan_difference()),
-        Coalesce("approved_at", "submitted_at"),
-        more=Count("pk", filter=Q(difference__gt=0)),
-        same=Count("pk", filter=Q(difference=0)),
-        less=Count("pk", filter=Q(difference__lt=0)),
-        n=Count("pk"),
-        total=Sum("difference"),
+    """Plans costing more, the same or less than the standard response, per site
+    and month. Each plan's difference is a subquery over its responses; the
+    grouping is written around the ORM's query as a derived table, so that the
+    subquery runs once a plan and not once for each count it feeds."""
+    plans = (
+        agreed_plans(programme, site)
+        .annotate(
+            difference=_plan_difference(),
+            month=_month(Coalesce("approved_at", "submitted_at")),
+        )
+        .order_by()
+        .values("site_id", "month", "difference")
     )
+    sql, params = plans.query.sql_with_params()
+    # The inner SQL is the ORM's, with its parameters passed separately.
+    grouped = (
+        'SELECT site_id, "month", '  # noqa: S608
+        "SUM(CASE WHEN difference > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN difference = 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN difference < 0 THEN 1 ELSE 0 END), "
+        "COUNT(*), SUM(difference) "
+        f'FROM ({sql}) AS plans GROUP BY site_id, "month"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(grouped, params)
+        found = cursor.fetchall()
+    return [
+        {
+            "site_id": site_id,
+            "month": month,
+            "more": int(more),
+            "same": int(same),
+            "less": int(less),
+            "n": int(n),
+            "total": Decimal(str(total or 0)),
+        }
+        for site_id, month, more, same, less, n, total in found
+    ]
 
 
 WEEK, FOUR_WEEKS = timedelta(days=7), timedelta(days=28)
@@ -830,6 +860,8 @@ def _month(expression):
 
 
 def _first_of_month(value) -> date:
+    if isinstance(value, str):  # a raw query's month on SQLite
+        value = date.fromisoformat(value[:10])
     if hasattr(value, "date") and callable(value.date):
         value = value.date()
     return value.replace(day=1)
