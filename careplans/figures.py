@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -643,6 +644,28 @@ def compute(programme, site=None, *, today=None) -> Figures:
         facts = {name: rows(programme, site) for name, rows in FACTS.items()}
         facts["cases"] = _case_counts(programme, site)
         return _figures_from(facts, schedule(programme, today))
+
+
+# The programme's cross-site figures change only as casework is recorded, and they
+# are read by everyone taking part: they are kept for a few minutes (in Django's
+# cache, keyed by the programme's public id) and the pages say when they were worked
+# out. A site's own figures are always worked out afresh.
+CACHE_SECONDS = 300
+
+
+def programme_figures(programme) -> tuple[Figures, object]:
+    """The programme's figures and when they were worked out (at most
+    ``CACHE_SECONDS`` ago): eight queries when worked out, none when kept."""
+    key = f"carehub:programme-figures:{programme.code}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = (compute(programme), timezone.now())
+        cache.set(key, kept, CACHE_SECONDS)
+    return kept
+
+
+def forget_programme_figures(programme) -> None:
+    cache.delete(f"carehub:programme-figures:{programme.code}")
 
 
 def monthly(programme, key, site=None) -> dict:
