@@ -160,7 +160,17 @@ def test_unread_notifications_are_listed_until_read(client, site_a, officer):
     assert "Unread notifications" in shown
 
 
-def _case_study(site, officer, manager, status, *, advisor=None, coordinator=None):
+def _case_study(
+    site,
+    officer,
+    manager,
+    status,
+    *,
+    advisor=None,
+    coordinator=None,
+    plan=None,
+    drafted_by=None,
+):
     programme = ProgrammeFactory()
     ProgrammeSiteFactory(
         programme=programme,
@@ -168,7 +178,9 @@ def _case_study(site, officer, manager, status, *, advisor=None, coordinator=Non
         advisor=advisor,
         project_coordinator=coordinator,
     )
-    plan = plan_in_status(S.APPROVED, site=site, officer=officer, manager=manager)
+    plan = plan or plan_in_status(
+        S.APPROVED, site=site, officer=officer, manager=manager
+    )
     case = ProgrammeCase.objects.create(
         site=site,
         programme=programme,
@@ -185,7 +197,7 @@ def _case_study(site, officer, manager, status, *, advisor=None, coordinator=Non
         pseudonym=f"Mr Q ({status})",
         age_band="85-89",
         status=status,
-        drafted_by=officer,
+        drafted_by=drafted_by or officer,
     )
 
 
@@ -251,8 +263,14 @@ def test_the_home_worklist_takes_a_fixed_number_of_queries_per_role(
     client, sited, officer, manager, role, rows, django_assert_num_queries
 ):
     user = member(sited, role)
+    status = {
+        Role.ADVISOR: CaseStudy.Status.IN_REVIEW,
+        Role.SITE_COORDINATOR: CaseStudy.Status.REVIEWED,
+    }.get(role, CaseStudy.Status.DRAFT)
     with scopes_disabled():
+        meeting = make_meeting(make_panel(sited, manager), manager)
         for _ in range(rows):
+            add_plan_item(meeting, officer, manager)
             plan_with(sited, user if role in {Role.ASSESSING_OFFICER} else officer)
             plan_services.submit_plan(plan_with(sited, officer), by=officer)
             done = plan_in_status(
@@ -260,6 +278,16 @@ def test_the_home_worklist_takes_a_fixed_number_of_queries_per_role(
             )
             done.person.allocated_worker = user
             done.person.save()
+            _case_study(
+                sited,
+                officer,
+                manager,
+                status,
+                advisor=user,
+                coordinator=user,
+                plan=done,
+                drafted_by=user,
+            )
             notify(
                 user=user,
                 site=sited,
