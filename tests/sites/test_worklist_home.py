@@ -322,3 +322,26 @@ def test_sign_offs_say_their_cost_and_whether_it_is_over_my_limit(
     assert "£20.00 a week" in rows[within.code]
     assert "Over your delegated limit" not in rows[within.code]
     assert "Over your delegated limit of £350.00" in rows[over.code]
+
+
+def test_another_app_adds_a_section_by_registering_it(client, officer, monkeypatch):
+    """How a block (a programme's open actions, overdue reviews...) joins the page."""
+    from sites import home
+
+    monkeypatch.setattr(home, "SECTIONS", dict(home.SECTIONS))
+    home.register_section(
+        "first",
+        order=1,
+        template="sites/_home_notifications.html",
+        provide=lambda request: {"title": "Open actions", "notifications": []},
+    )
+    home.register_section(
+        "hidden", order=2, template="does/not/exist.html", provide=lambda r: None
+    )
+    client.force_login(officer)
+
+    body = client.get(HOME).content.decode()
+
+    assert 'id="worklist-first"' in body
+    assert body.index("Open actions") < body.index('id="worklist-my_plans"')
+    assert 'id="worklist-hidden"' not in body
