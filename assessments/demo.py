@@ -71,8 +71,12 @@ def fill_assessment(
     needs,
     outcomes,
     note="",
+    before_eligibility=(),
 ):
-    """Record every section through the services, as an officer would."""
+    """Record every section through the services, as an officer would.
+
+    ``before_eligibility``: more (section key, write) pairs saved before the officer
+    confirms eligibility (e.g. fluctuating needs, which the explanation uses)."""
 
     def write(fields):
         def _write(locked):
@@ -117,6 +121,8 @@ def fill_assessment(
                 impact.save()
 
     save(Key.WELLBEING, write_wellbeing)
+    for key, writer in before_eligibility:
+        save(key, writer)
     current = Assessment.objects.get(pk=assessment.pk)
     services.confirm_eligibility(
         current,
@@ -185,6 +191,7 @@ def _evans(site, olivia, catalogue):
         carer=mr,
         cared_for=mrs,
         by=olivia,
+        relationship=CarerLink.Relationship.HUSBAND,
         lives_with=True,
         willing_to_continue="yes",
         able_to_continue="partly",
@@ -364,6 +371,11 @@ def seed_demo(stdout):
         catalogue = _catalogue(site)
         if site.slug == "northshire":
             _evans(site, users["olivia"], catalogue)
+            # A man with dementia and his working daughter: the legal record.
+            from .legal_demo import seed_bryce, seed_evans_record
+
+            seed_evans_record(site, users["olivia"])
+            seed_bryce(site, users["olivia"], catalogue)
         officer = users[
             {"northshire": "olivia", "riverside": "rory", "valley": "vera"}[site.slug]
         ]

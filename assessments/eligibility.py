@@ -22,7 +22,35 @@ def _outcome_list(domains):
     return "; ".join(OUTCOME_LABELS[d].lower() for d in domains)
 
 
-def assess_adult(*, arises_from_condition, unable_domains, wellbeing_levels):
+@dataclass(frozen=True)
+class Fluctuation:
+    """Reg. 2(3): whether needs fluctuate, and the period they were considered over
+    (in words, e.g. "the last three months"; blank if not recorded)."""
+
+    fluctuates: bool
+    period: str = ""
+    pattern: str = ""
+
+
+def _fluctuation_reasons(fluctuation, reasons, missing):
+    if fluctuation is None or not fluctuation.fluctuates:
+        return
+    if not fluctuation.period:
+        missing.append(
+            "Their needs fluctuate: record the period over which they were considered "
+            "(regulation 2(3))."
+        )
+        return
+    reasons.append(
+        f"Their needs fluctuate, so the outcomes were considered over "
+        f"{fluctuation.period.lower()}, long enough to establish their overall level "
+        "of need (regulation 2(3))."
+    )
+
+
+def assess_adult(
+    *, arises_from_condition, unable_domains, wellbeing_levels, fluctuation=None
+):
     """Reg. 2: condition, two or more outcomes unachievable, significant wellbeing impact."""
     unable = list(unable_domains)
     significant = [
@@ -44,6 +72,7 @@ def assess_adult(*, arises_from_condition, unable_domains, wellbeing_levels):
             "so the first condition is not met."
         )
 
+    _fluctuation_reasons(fluctuation, reasons, missing)
     if len(unable) >= 2:
         reasons.append(
             f"They are unable to achieve {len(unable)} of the outcomes "
@@ -167,4 +196,11 @@ def for_assessment(assessment, ratings, impacts):
         arises_from_condition=assessment.needs_arise_from_condition,
         unable_domains=unable,
         wellbeing_levels=levels,
+        fluctuation=Fluctuation(
+            fluctuates=assessment.needs_fluctuate == "yes",
+            period=assessment.get_fluctuation_period_display()
+            if assessment.fluctuation_period
+            else "",
+            pattern=assessment.fluctuation_pattern,
+        ),
     )

@@ -13,6 +13,7 @@ from .domains import (
     CARER_UNABLE_REASONS,
     OUTCOME_LABELS,
     UnableReason,
+    WellbeingImpactLevel,
 )
 from .models import (
     Addendum,
@@ -146,6 +147,18 @@ class PersonForm(LimitTextMixin, forms.ModelForm):
         super()._post_clean()
 
 
+class NewPersonCheckForm(forms.Form):
+    """What comes with "add a person" besides the details: the form's one-time token
+    (a double click makes one record) and, once likely matches have been shown, the
+    officer's answer that this is a different person."""
+
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    confirm_new = forms.BooleanField(
+        required=False,
+        label="None of these is the same person: add a new record",
+    )
+
+
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
         label="Find a person",
@@ -158,17 +171,62 @@ class PersonSearchForm(forms.Form):
 
 
 class CarerLinkForm(LimitTextMixin, forms.ModelForm):
-    DIRECTIONS = [
-        ("carer_of", "This person cares for them"),
-        ("cared_for_by", "They care for this person"),
-    ]
+    """Who cares for whom, asked with both names and nothing chosen in advance: a
+    preselected direction recorded the wrong person as carer when nobody noticed."""
+
     direction = forms.ChoiceField(
-        choices=DIRECTIONS, widget=forms.RadioSelect, label="Who cares for whom"
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say which of the two is the carer."},
     )
 
     class Meta:
         model = CarerLink
-        fields = ["lives_with", "willing_to_continue", "able_to_continue", "notes"]
+        fields = [
+            "relationship",
+            "lives_with",
+            "willing_to_continue",
+            "able_to_continue",
+            "notes",
+        ]
+        labels = {
+            "relationship": "What is the carer to the person they care for?",
+        }
+        help_texts = {
+            "relationship": "For example their daughter, husband or neighbour."
+        }
+
+    def __init__(self, *args, person, other, **kwargs):
+        super().__init__(*args, **kwargs)
+        direction = self.fields["direction"]
+        if other is not None:
+            direction.label = (
+                f"Who is the carer: {person.display_name} or {other.display_name}?"
+            )
+            direction.choices = [
+                (
+                    "carer_of",
+                    f"{person.display_name} cares for {other.display_name}",
+                ),
+                (
+                    "cared_for_by",
+                    f"{other.display_name} cares for {person.display_name}",
+                ),
+            ]
+        else:
+            direction.choices = [("carer_of", ""), ("cared_for_by", "")]
+        relationship = self.fields["relationship"]
+        relationship.required = True
+        relationship.choices = [("", "Choose…"), *CarerLink.Relationship.choices]
+        relationship.error_messages["required"] = (
+            "Say what the carer is to the person they care for "
+            "(choose “Other” if none fits)."
+        )
+        self.fields["willing_to_continue"].error_messages["required"] = (
+            "Say whether the carer is willing to carry on caring."
+        )
+        self.fields["able_to_continue"].error_messages["required"] = (
+            "Say whether the carer is able to carry on caring."
+        )
 
 
 class StartAssessmentForm(forms.Form):
@@ -358,6 +416,17 @@ class WellbeingForm(LimitTextMixin, forms.ModelForm):
         fields = ["level", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 1})}
         labels = {"level": "Impact"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every area must be chosen: nothing is preselected (issue 9).
+        level = self.fields["level"]
+        level.required = True
+        level.choices = [("", "Choose the impact"), *WellbeingImpactLevel.choices]
+        level.error_messages["required"] = (
+            f"Choose the impact on “{self.instance.get_area_display().lower()}”: no "
+            "impact, some impact or significant impact."
+        )
 
     @property
     def area_label(self):

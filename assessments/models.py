@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 
 from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
 from sites.money import format_gbp
@@ -53,6 +53,10 @@ class StandardService(SiteScoped):
 
 
 class PersonQuerySet(SiteScopedQuerySet):
+    def current(self):
+        """Leave out records merged into another (they stay, pointing to it)."""
+        return self.filter(merged_into__isnull=True)
+
     def allocated_to(self, user):
         return self.filter(allocated_worker=user)
 
@@ -83,6 +87,12 @@ class PersonQuerySet(SiteScopedQuerySet):
                 postcode__startswith=" ".join(text.upper().split())
             )
         return self.filter(query).order_by(*ordered)
+
+
+# Two records of one person: the database refuses a second record with the same name
+# and date of birth unless someone confirmed they are different people (after being
+# shown the match), so a double click or two officers at once cannot make one.
+SAME_NAME_AND_BIRTH = "person_unique_name_and_birth_unless_confirmed"
 
 
 class Person(SiteScoped, Versioned):
@@ -120,6 +130,34 @@ class Person(SiteScoped, Versioned):
         related_name="+",
     )
 
+    # No silent duplicates (assessments/duplicates.py). The form's one-time token: a
+    # second post of the same form (a double click) finds the record the first made.
+    creation_token = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False
+    )
+    distinct_confirmed = models.BooleanField(
+        "Confirmed as a different person",
+        default=False,
+        help_text="Someone was shown the records with the same name and date of "
+        "birth and confirmed this is a different person.",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        help_text="The record this one was merged into: everything now lives there.",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
     objects = scoped_manager(PersonQuerySet)
 
     class Meta:
@@ -130,6 +168,25 @@ class Person(SiteScoped, Versioned):
                 fields=["site", "nhs_number"],
                 condition=~Q(nhs_number=""),
                 name="person_unique_nhs_number_per_site",
+                violation_error_message="Someone with this NHS number is already "
+                "recorded at this site.",
+                violation_error_code="duplicate",
+            ),
+            models.UniqueConstraint(
+                models.F("site"),
+                Lower("family_name"),
+                Lower("given_name"),
+                models.F("date_of_birth"),
+                condition=Q(distinct_confirmed=False, merged_into__isnull=True),
+                name=SAME_NAME_AND_BIRTH,
+                violation_error_message="Someone with this name and date of birth "
+                "is already recorded at this site.",
+                violation_error_code="duplicate",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True)
+                | Q(merged_at__isnull=False, merged_by__isnull=False),
+                name="person_merged_has_actor",
             ),
         ]
         indexes = [
@@ -160,7 +217,19 @@ class Person(SiteScoped, Versioned):
 
     @property
     def full_name(self) -> str:
+        """The legal name: for identification, where the law needs it."""
         return f"{self.given_name} {self.family_name}"
+
+    legal_name = full_name
+
+    @property
+    def called(self) -> str:
+        """The first name they use: their preferred name if they have one."""
+        return self.preferred_name or self.given_name
+
+    @property
+    def goes_by_another_name(self) -> bool:
+        return bool(self.preferred_name) and self.preferred_name != self.given_name
 
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
@@ -174,14 +243,43 @@ class Willingness(models.TextChoices):
     NOT_SURE = "not_sure", "Not sure"
 
 
+class Relationship(models.TextChoices):
+    """What the carer is to the person they care for."""
+
+    WIFE = "wife", "Wife"
+    HUSBAND = "husband", "Husband"
+    PARTNER = "partner", "Partner"
+    DAUGHTER = "daughter", "Daughter"
+    SON = "son", "Son"
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    SISTER = "sister", "Sister"
+    BROTHER = "brother", "Brother"
+    GRANDDAUGHTER = "granddaughter", "Granddaughter"
+    GRANDSON = "grandson", "Grandson"
+    OTHER_RELATIVE = "other_relative", "Other relative"
+    FRIEND = "friend", "Friend"
+    NEIGHBOUR = "neighbour", "Neighbour"
+    OTHER = "other", "Other"
+
+
 class CarerLink(SiteScoped):
     """One person caring for another at the same site."""
+
+    Relationship = Relationship
 
     carer = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="caring_for_links"
     )
     cared_for = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="carer_links"
+    )
+    relationship = models.CharField(
+        "What the carer is to the person they care for",
+        max_length=20,
+        choices=Relationship.choices,
+        # Links recorded before the question was asked have none.
+        blank=True,
     )
     lives_with = models.BooleanField(
         "Lives with the person they care for", default=False
@@ -208,6 +306,26 @@ class CarerLink(SiteScoped):
 
     def __str__(self):
         return f"{self.carer} cares for {self.cared_for}"
+
+    @property
+    def relationship_in_words(self) -> str:
+        """ "Karen Evans is Harry Evans's daughter" (empty when not recorded)."""
+        if not self.relationship:
+            return ""
+        label = self.get_relationship_display().lower()
+        if self.relationship in {self.Relationship.OTHER_RELATIVE}:
+            label = "relative"
+        elif self.relationship == self.Relationship.OTHER:
+            return ""
+        return f"{self.carer.display_name} is {self.cared_for.display_name}'s {label}"
+
+
+FLUCTUATION_PERIODS = [
+    ("1m", "The last month"),
+    ("3m", "The last three months"),
+    ("6m", "The last six months"),
+    ("12m", "The last year"),
+]
 
 
 class AssessmentQuerySet(SiteScopedQuerySet):
@@ -337,6 +455,26 @@ class Assessment(SiteScoped):
         null=True,
         blank=True,
     )
+    # Fluctuating needs (Eligibility Regulations 2015, reg. 2(3)): over what period
+    # the person's circumstances were considered, so the explanation can say so.
+    needs_fluctuate = models.CharField(
+        "Do their needs fluctuate?",
+        max_length=3,
+        choices=[("yes", "Yes"), ("no", "No")],
+        blank=True,
+    )
+    fluctuation_period = models.CharField(
+        "Period considered",
+        max_length=10,
+        choices=FLUCTUATION_PERIODS,
+        blank=True,
+        help_text="Long enough to establish their overall level of need.",
+    )
+    fluctuation_pattern = models.TextField(
+        "How their needs vary",
+        blank=True,
+        help_text="How often, how long a bad spell lasts, what it is like at worst.",
+    )
     eligibility_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -422,10 +560,12 @@ class AssessmentSection(SiteScoped, Versioned):
         ELIGIBILITY = "eligibility", "Eligibility"
         NEEDS = "needs", "Needs, and what would usually be offered"
         DESIRED_OUTCOMES = "desired_outcomes", "What they want, in their own words"
+        FLUCTUATION = "fluctuation", "Needs that fluctuate"
+        RISKS = "risks", "Risks"
 
     # The sections whose answers eligibility is worked out from: saving one clears a
     # confirmation and moves the eligibility section's version on.
-    ELIGIBILITY_INPUTS = frozenset({Key.OUTCOMES, Key.WELLBEING})
+    ELIGIBILITY_INPUTS = frozenset({Key.OUTCOMES, Key.WELLBEING, Key.FLUCTUATION})
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="saved_sections"
@@ -485,10 +625,13 @@ class WellbeingImpact(SiteScoped):
     )
     area = models.CharField(max_length=30, choices=WellbeingArea.choices)
     position = models.PositiveSmallIntegerField(default=0)
+    # Starts unanswered: a preselected "no impact" would bias eligibility and the
+    # programme's figures (issue 9). Rows answered before keep their answer.
     level = models.CharField(
         max_length=12,
         choices=WellbeingImpactLevel.choices,
-        default=WellbeingImpactLevel.NONE,
+        blank=True,
+        default="",
     )
     notes = models.TextField(blank=True)
 
@@ -601,3 +744,17 @@ class Addendum(SiteScoped):
 
     def __str__(self):
         return f"Addendum of {self.created_at:%d %b %Y}"
+
+
+# The legal record (consent, capacity, advocacy, safeguarding, contacts, equality):
+# its own module, its models registered here with the rest of the app's.
+from .legal import (  # noqa: E402, F401
+    Advocacy,
+    Attorney,
+    CapacityAssessment,
+    Consent,
+    Contact,
+    EqualityRecord,
+    Risk,
+    SafeguardingConcern,
+)

@@ -158,6 +158,9 @@ def _person(rng, site, ordinal, worker, nhs_taken):
         postcode=f"ZZ{district} {sector}{unit}",
         phone=f"01632 960{rng.randint(0, 999):03d}" if has_phone else "",
         allocated_worker=worker,
+        # Random names and dates of birth coincide now and then (a few in 100,000);
+        # they are different people by construction, as if an officer had confirmed it.
+        distinct_confirmed=True,
     )
 
 

@@ -16,7 +16,7 @@ from sites.forms import error_text
 from sites.versioning import STALE, VersionedEdit
 
 from . import forms as f
-from . import services
+from . import legal_forms, services
 from .models import Assessment, AssessmentSection
 
 Key = AssessmentSection.Key
@@ -259,6 +259,24 @@ NEEDS = RowsSection(
     "service the team would usually offer — so the plan can later be compared "
     "with it.",
 )
+FLUCTUATION = Section(
+    Key.FLUCTUATION,
+    read_template=f"{TEMPLATES}/fluctuation.html#read",
+    form_class=legal_forms.FluctuationForm,
+    kinds=(Assessment.Kind.NEEDS,),
+    intro="Where needs fluctuate, eligibility looks at their circumstances over a "
+    "period long enough to establish their overall level of need (Eligibility "
+    "Regulations 2015, reg. 2(3)). Rate the outcomes above on that period.",
+)
+RISKS = RowsSection(
+    Key.RISKS,
+    read_template=f"{TEMPLATES}/risks.html#read",
+    formset_class=legal_forms.RiskFormSet,
+    row_label="Risk",
+    new_row_label="a risk",
+    intro="Each risk, how likely and how serious, what reduces it, and the person's "
+    "own view of the risk they choose to take. The plan's contingency answers these.",
+)
 DESIRED_OUTCOMES = RowsSection(
     Key.DESIRED_OUTCOMES,
     read_template=f"{TEMPLATES}/desired_outcomes.html#read",
@@ -276,8 +294,10 @@ SECTIONS = [
     CARING_ROLE,
     OUTCOMES,
     WELLBEING,
+    FLUCTUATION,
     ELIGIBILITY,
     NEEDS,
+    RISKS,
     DESIRED_OUTCOMES,
 ]
 BY_KEY = {section.key: section for section in SECTIONS}

@@ -1,7 +1,8 @@
 """Everything that changes people and assessments. Views, seeding and tests call these."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sites.audit import record_event
@@ -35,12 +36,40 @@ PERSON_STALE_MESSAGE = (
 STEP = Assessment.WORKFLOW
 
 
+DUPLICATE_MESSAGE = (
+    "Someone with these details is already recorded at this site. Check the "
+    "records below before adding anyone."
+)
+
+
 @transaction.atomic
-def create_person(*, site, by, **fields):
-    """Record a new person at the site."""
-    person = Person(site=site, **fields)
-    person.full_clean(exclude=["site"])
-    person.save()
+def create_person(*, site, by, creation_token=None, **fields):
+    """Record a new person at the site.
+
+    ``creation_token`` is the form's one-time token: a second post of the same form
+    (a double click) gets the record the first made, not a second one. A record that
+    clashes with one saved meanwhile (same NHS number, or same name and date of birth
+    not confirmed as a different person) is refused with ``code="duplicate"``.
+    """
+    if creation_token is not None:
+        made = Person.objects.filter(site=site, creation_token=creation_token).first()
+        if made is not None:
+            return made
+    person = Person(site=site, creation_token=creation_token, **fields)
+    person.full_clean(exclude=["site", "creation_token"])
+    try:
+        # A savepoint: the same record saved by a request running at the same
+        # moment is only found by the database's unique constraints.
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        if creation_token is not None:
+            made = Person.objects.filter(
+                site=site, creation_token=creation_token
+            ).first()
+            if made is not None:
+                return made
+        raise ValidationError(DUPLICATE_MESSAGE, code="duplicate") from None
     record_event(
         kind=AuditEvent.Kind.TRANSITION,
         user=by,
@@ -55,6 +84,11 @@ def create_person(*, site, by, **fields):
 def update_person(person, *, by, expected_version, **fields):
     """Change a person's details, refusing a stale save."""
     locked = lock_row(person)
+    if locked.merged_into_id:
+        raise ValidationError(
+            "This record has been merged into another; change the details there.",
+            code="merged",
+        )
     check_version(locked, expected_version, message=PERSON_STALE_MESSAGE)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -262,3 +296,133 @@ def add_addendum(assessment, *, by, reason, text):
         action="Addendum added",
     )
     return addendum
+
+
+# --- Merging two records of one person -------------------------------------------------
+
+# Details the kept record takes from the other when it has none of its own.
+MERGED_DETAILS = (
+    "preferred_name",
+    "nhs_number",
+    "address",
+    "postcode",
+    "phone",
+    "communication_needs",
+    "allocated_worker",
+)
+
+
+def _person_references():
+    """Every foreign key to ``Person`` in every installed app (care plans, reviews,
+    programme cases …), found from the models so that no app above this one is
+    imported (records merged earlier into the merged one follow it too). Change-history
+    tables are left out: history keeps what was true then."""
+    for field in Person._meta.get_fields(include_hidden=True):
+        if not (field.is_relation and field.auto_created and not field.concrete):
+            continue
+        model = field.related_model
+        if getattr(model, "instance_type", None) is not None or field.many_to_many:
+            continue  # a simple-history table
+        yield model, field.field.name
+
+
+@transaction.atomic
+def merge_people(keep, other, *, by):
+    """Merge ``other`` into ``keep``: two records of one person become one.
+
+    Everything recorded against ``other`` (assessments, carer links, plans, reviews,
+    programme cases …) moves to ``keep``, one row at a time so each move has its
+    change history; details ``keep`` lacks are taken from ``other``. ``other`` is kept,
+    marked as merged into ``keep``, so its history and old links still lead somewhere.
+    """
+    if keep.pk == other.pk:
+        raise ValidationError("Choose two different records.", code="same")
+    if keep.site_id != other.site_id:
+        raise ValidationError("Both records must be at this site.", code="site")
+    first, second = sorted([keep, other], key=lambda p: p.pk)
+    locked = {p.pk: lock_row(p) for p in (first, second)}
+    keep, other = locked[keep.pk], locked[other.pk]
+    if keep.merged_into_id or other.merged_into_id:
+        raise ValidationError(
+            "One of these records has already been merged into another.",
+            code="merged",
+        )
+    if keep.nhs_number and other.nhs_number and keep.nhs_number != other.nhs_number:
+        raise ValidationError(
+            "The two records have different NHS numbers, so they are not the same "
+            "person. Correct the wrong number first if one is a mistake.",
+            code="nhs_number",
+        )
+    links = CarerLink.objects.filter(
+        Q(carer__in=[keep, other]) | Q(cared_for__in=[keep, other])
+    )
+    ends = [
+        (link.carer_id, link.cared_for_id)
+        for link in links
+        if {link.carer_id, link.cared_for_id} != {keep.pk, other.pk}
+    ]
+    if len(ends) != len(links):
+        raise ValidationError(
+            "These two records are linked as carer and cared-for, so they are two "
+            "people.",
+            code="linked",
+        )
+    as_one = [
+        tuple(keep.pk if end == other.pk else end for end in pair) for pair in ends
+    ]
+    if len(set(as_one)) != len(as_one):
+        raise ValidationError(
+            "Both records are linked to the same carer or cared-for person. Merging "
+            "them would record that link twice; ask your system administrator.",
+            code="links",
+        )
+    moved = {}
+    try:
+        with transaction.atomic():
+            for model, name in _person_references():
+                rows = list(model._default_manager.filter(**{name: other}))
+                for row in rows:
+                    setattr(row, name, keep)
+                    row.save(update_fields=[name])
+                if rows:
+                    label = str(model._meta.verbose_name_plural)
+                    moved[label] = moved.get(label, 0) + len(rows)
+    except IntegrityError:
+        raise ValidationError(
+            "Both records hold something that can only be recorded once for a person "
+            "(for example the same programme), so they cannot be merged here; ask "
+            "your system administrator.",
+            code="clash",
+        ) from None
+    taken = []
+    if other.nhs_number and not keep.nhs_number:
+        number, other.nhs_number = other.nhs_number, ""
+        other.save(update_fields=["nhs_number"])  # free it for the kept record
+        keep.nhs_number = number
+        taken.append("nhs_number")
+    for name in MERGED_DETAILS:
+        if name != "nhs_number" and not getattr(keep, name) and getattr(other, name):
+            setattr(keep, name, getattr(other, name))
+            taken.append(name)
+    if taken:
+        save_versioned(keep, update_fields=taken)
+    other.merged_into = keep
+    other.merged_at = timezone.now()
+    other.merged_by = by
+    save_versioned(other, update_fields=["merged_into", "merged_at", "merged_by"])
+    details = {
+        "merged_record": str(other.code),
+        "kept_record": str(keep.code),
+        "moved": moved,
+        "details_taken": taken,
+    }
+    for record in (keep, other):
+        record_event(
+            kind=AuditEvent.Kind.TRANSITION,
+            user=by,
+            site=keep.site,
+            obj=record,
+            action="Records of one person merged",
+            details=details,
+        )
+    return keep

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import legal_views, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person_create"),
     path("people/<uuid:code>/", views.person_detail, name="person_detail"),
     path("people/<uuid:code>/edit/", views.person_edit, name="person_edit"),
+    path("people/<uuid:code>/merge/", views.person_merge, name="person_merge"),
     path(
         "people/<uuid:code>/carers/new/",
         views.carer_link_create,
@@ -17,6 +18,27 @@ urlpatterns = [
         "people/<uuid:code>/assessments/new/",
         views.assessment_create,
         name="assessment_create",
+    ),
+    # The legal record (consent, capacity, advocacy, safeguarding, contacts, equality).
+    path(
+        "people/<uuid:code>/record/<slug:part>/new/",
+        legal_views.record_add,
+        name="record_add",
+    ),
+    path(
+        "people/<uuid:code>/record/<slug:part>/<uuid:item>/",
+        legal_views.record_edit,
+        name="record_edit",
+    ),
+    path(
+        "people/<uuid:code>/safeguarding/new/",
+        legal_views.safeguarding_raise,
+        name="safeguarding_raise",
+    ),
+    path(
+        "people/<uuid:code>/equality/",
+        legal_views.equality_edit,
+        name="equality_edit",
     ),
     path("assessments/<uuid:code>/", views.assessment_detail, name="assessment_detail"),
     path(

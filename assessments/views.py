@@ -1,4 +1,5 @@
 import copy
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,37 +10,66 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sites import searches
 from sites.audit import record_access, record_view
 from sites.decorators import require_rule
-from sites.forms import error_text
+from sites.forms import add_service_errors, error_text
 from sites.paging import DeferredJoinPaginator
 from sites.permissions import allows
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 from sites.versioning import VersionedEdit
 
-from . import sections, services
+from . import duplicates, sections, services
 from .extensions import person_page_extras
 from .forms import (
     AddendumForm,
     CarerLinkForm,
+    NewPersonCheckForm,
     PersonForm,
     PersonSearchForm,
     StartAssessmentForm,
 )
 from .models import Addendum, Assessment, Need, Person
+from .parts import record_for_page
+from .validators import nhs_number_is_valid, normalise_nhs_number
 
 PAGE_SIZE = 25
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 @require_rule("see_people")
 def person_list(request, site_slug):
-    """The caseload: my people by default; everyone for managers; search for all."""
-    form = PersonSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    """The caseload: my people by default; everyone for managers; search for all.
+
+    A search is posted and its results shown at ``?search=<token>``, so no name or
+    NHS number is ever in an address (``sites/searches.py``)."""
+    query, typed = "", ""
+    if request.method == "POST":
+        form = PersonSearchForm(request.POST)
+        typed = request.POST.get("q", "")
+        if form.is_valid():
+            if not form.cleaned_data["q"]:
+                return redirect("person_list", site_slug=site_slug)
+            token = searches.remember(request, form.cleaned_data["q"])
+            address = reverse("person_list", kwargs={"site_slug": site_slug})
+            return redirect(f"{address}?search={token}")
+    else:
+        form = PersonSearchForm()
+        if "search" in request.GET:
+            query = searches.recall(request, request.GET["search"])
+            if query is None:
+                query = ""
+                messages.info(
+                    request, "That search has expired. Search again to see results."
+                )
+            typed = query
     scope = _caseload(request)
-    people = Person.objects.for_site(request.site).select_related("allocated_worker")
+    people = (
+        Person.objects.for_site(request.site)
+        .current()
+        .select_related("allocated_worker")
+    )
     if query:
         people = people.search(query)
         scope = "search"
@@ -51,6 +81,7 @@ def person_list(request, site_slug):
         record_view(request, *page.object_list, action="Search results")
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("q", None)
     return render(
         request,
         "assessments/person_list.html",
@@ -59,7 +90,7 @@ def person_list(request, site_slug):
             "page": page,
             "scope": scope,
             "query": params.urlencode(),
-            "search_text": query,
+            "search_text": typed,
         },
     )
 
@@ -80,30 +111,79 @@ def _caseload(request):
 @require_http_methods(["GET", "POST"])
 @require_rule("change_people")
 def person_create(request, site_slug):
+    """Add a person, after showing any records that may be the same person."""
     data = request.POST if request.method == "POST" else restore_input(request)
     form = PersonForm(
         data, site=request.site, initial={"allocated_worker": request.user}
     )
-    if request.method == "POST" and form.is_valid():
-        person = services.create_person(
-            site=request.site, by=request.user, **form.cleaned_data
+    check = NewPersonCheckForm(data, initial={"creation_token": uuid.uuid4()})
+    matches = []
+    if request.method == "POST":
+        valid = form.is_valid() & check.is_valid()
+        token = check.cleaned_data.get("creation_token") if valid else None
+        made = duplicates.made_with_token(request.site, token)
+        if made is not None:
+            # The same form posted twice (a double click): one record, already made.
+            return redirect("person_detail", site_slug=site_slug, code=made.code)
+        matches = duplicates.likely_matches(
+            request.site, **_match_fields(form, request.POST)
         )
-        messages.success(request, f"{person.display_name} has been added.")
-        return redirect("person_detail", site_slug=site_slug, code=person.code)
-    return render(request, "assessments/person_form.html", {"form": form})
+        sure = any(m.same_nhs_number for m in matches)
+        if valid and not sure and (not matches or check.cleaned_data["confirm_new"]):
+            try:
+                person = services.create_person(
+                    site=request.site,
+                    by=request.user,
+                    creation_token=token,
+                    distinct_confirmed=bool(matches),
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                # Saved meanwhile by someone else: show them what is there now.
+                matches = duplicates.likely_matches(
+                    request.site, **_match_fields(form, request.POST)
+                )
+                if not matches:
+                    add_service_errors(form, error)
+            else:
+                messages.success(request, f"{person.display_name} has been added.")
+                return redirect("person_detail", site_slug=site_slug, code=person.code)
+    return render(
+        request,
+        "assessments/person_form.html",
+        {"form": form, "check": check, "matches": matches},
+    )
+
+
+def _match_fields(form, data):
+    """What to look for likely matches by: the details as cleaned, else as typed."""
+    cleaned = getattr(form, "cleaned_data", {})
+    nhs = normalise_nhs_number(data.get("nhs_number", ""))
+    return {
+        "given_name": cleaned.get("given_name", ""),
+        "family_name": cleaned.get("family_name", ""),
+        "date_of_birth": cleaned.get("date_of_birth"),
+        "nhs_number": nhs if nhs_number_is_valid(nhs) else "",
+        "postcode": cleaned.get("postcode", ""),
+    }
 
 
 @require_http_methods(["GET"])
 @require_rule("see_people")
 def person_detail(request, site_slug, code):
     person = get_for_site(
-        Person.objects.select_related("allocated_worker"), request.site, code=code
+        Person.objects.select_related(
+            "allocated_worker", "merged_into", "merged_by", "equality"
+        ),
+        request.site,
+        code=code,
     )
     assessments = list(
         person.assessments.select_related("started_by", "completed_by", "cared_for")
     )
-    carers = list(person.carer_links.select_related("carer"))
-    cares_for = list(person.caring_for_links.select_related("cared_for"))
+    # Both ends of each link, to put the relationship into words with both names.
+    carers = list(person.carer_links.select_related("carer", "cared_for"))
+    cares_for = list(person.caring_for_links.select_related("carer", "cared_for"))
     record_access(request, person)
     return render(
         request,
@@ -115,8 +195,9 @@ def person_detail(request, site_slug, code):
             "cares_for": cares_for,
             "age": person.age_on(timezone.localdate()),
             "extras": person_page_extras(request, person),
+            "legal": record_for_page(person),
             "start_form": StartAssessmentForm(person=person)
-            if allows(request, "record_assessments")
+            if allows(request, "record_assessments") and not person.merged_into_id
             else None,
         },
     )
@@ -157,17 +238,84 @@ def person_edit(request, site_slug, code):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@require_rule("merge_people")
+def person_merge(request, site_slug, code):
+    """Merge another record of this person into this one: find it, compare, confirm."""
+    keep = get_for_site(
+        Person.objects.select_related("allocated_worker"), request.site, code=code
+    )
+    if keep.merged_into_id:
+        messages.error(request, "This record has already been merged into another.")
+        return redirect("person_detail", site_slug=site_slug, code=code)
+    search = PersonSearchForm(request.GET or None)
+    results = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        results = list(
+            Person.objects.for_site(request.site)
+            .current()
+            .search(search.cleaned_data["q"])
+            .exclude(pk=keep.pk)[:20]
+        )
+    other = None
+    other_code = request.POST.get("other") or request.GET.get("other")
+    if other_code:
+        other = get_for_site(
+            Person.objects.select_related("allocated_worker"),
+            request.site,
+            code=other_code,
+        )
+    error = ""
+    if request.method == "POST" and other is not None:
+        if not request.POST.get("confirm"):
+            error = "Tick the box to confirm that both records are the same person."
+        else:
+            try:
+                services.merge_people(keep, other, by=request.user)
+            except ValidationError as refused:
+                error = error_text(refused)
+            else:
+                messages.success(
+                    request,
+                    "The two records are now one. The other record is kept, marked "
+                    "as merged into this one.",
+                )
+                return redirect("person_detail", site_slug=site_slug, code=code)
+    if other is not None:
+        record_access(request, other)
+    return render(
+        request,
+        "assessments/person_merge.html",
+        {
+            "person": keep,
+            "other": other,
+            "search": search,
+            "results": results,
+            "error": error,
+        },
+    )
+
+
 @preserves_input
 @require_http_methods(["GET", "POST"])
 @require_rule("change_people")
 def carer_link_create(request, site_slug, code):
     """Link this person to another as carer or cared-for: find them, then describe it."""
     person = get_for_site(Person, request.site, code=code)
-    search = PersonSearchForm(request.GET or None)
+    if request.method == "POST" and "other" not in request.POST:
+        # The search form: posted, its text kept out of the address (sites/searches).
+        search = PersonSearchForm(request.POST)
+        if search.is_valid() and search.cleaned_data["q"]:
+            token = searches.remember(request, search.cleaned_data["q"])
+            return redirect(f"{request.path}?search={token}")
+    else:
+        text = searches.recall(request, request.GET.get("search"))
+        search = PersonSearchForm({"q": text} if text is not None else None)
     results = []
     if search.is_valid() and search.cleaned_data["q"]:
         results = list(
             Person.objects.for_site(request.site)
+            .current()
             .search(search.cleaned_data["q"])
             .exclude(pk=person.pk)[:20]
         )
@@ -176,7 +324,7 @@ def carer_link_create(request, site_slug, code):
     if other_code:
         other = get_for_site(Person, request.site, code=other_code)
     data = request.POST if request.method == "POST" else restore_input(request)
-    form = CarerLinkForm(data, initial={"direction": "carer_of"})
+    form = CarerLinkForm(data, person=person, other=other)
     if request.method == "POST" and other is not None and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "direction"}
         carer, cared_for = (
@@ -250,6 +398,7 @@ def _load_assessment(request, code):
             "wellbeing_impacts",
             Prefetch("needs", queryset=Need.objects.select_related("usual_offer")),
             "desired_outcomes",
+            "risks",
             Prefetch("addenda", queryset=Addendum.objects.select_related("added_by")),
         ),
         request.site,

@@ -12,6 +12,7 @@ site_patterns = [
     path("", include("assessments.urls")),
     path("", include("careplans.urls")),
     path("", include("panels.urls")),
+    path("", include("careplans.figure_site_urls")),
 ]
 
 # Every collaborative programme page lives under /p/<programme_slug>/: it spans sites,
@@ -19,6 +20,7 @@ site_patterns = [
 programme_patterns = [
     path("", include("sites.programme_urls")),
     path("", include("careplans.programme_urls")),
+    path("", include("careplans.figure_urls")),
 ]
 
 urlpatterns = [
@@ -28,3 +30,8 @@ urlpatterns = [
     path("s/<slug:site_slug>/", include(site_patterns)),
     path("p/<slug:programme_slug>/", include(programme_patterns)),
 ]
+
+# A database that cannot be reached answers a 503 "briefly unavailable" page.
+handler500 = "sites.errors.server_error"
+# The 403 page says what the page needs and whom to ask, inside the site's navigation.
+handler403 = "sites.views.permission_denied"

@@ -8,9 +8,11 @@ class CareplansConfig(AppConfig):
     def ready(self):
         from assessments.extensions import PERSON_PAGE_PROVIDERS
 
+        from .programme_views import person_page_programme
         from .selectors import person_page_plans
 
         PERSON_PAGE_PROVIDERS.append(person_page_plans)
+        PERSON_PAGE_PROVIDERS.append(person_page_programme)
 
         from .worklist import register
 

@@ -15,6 +15,7 @@ from sites.models import Site
 from sites.permissions import Role
 
 from . import services
+from .demo_dates import place_standard_plan
 from .models import CarePlan, DelegatedLimit, Response, ReviewPolicy
 
 LIMITS = [
@@ -232,6 +233,67 @@ def _standard_plan(site, nhs_number, officer, manager):
     )
     services.submit_plan(plan, by=officer)
     services.sign_off_plan(plan, by=manager, note="Standard services within limit.")
+    place_standard_plan(plan)
+
+
+def _bryce(site, olivia):
+    """Walter Bryce's plan (issue 12): its PDF prints who to contact (GP, Helen, the
+    memory service, his advocate and attorneys, the duty line), the risks with his
+    own view, and comes in large print, as he prefers."""
+    walter = Person.objects.filter(site=site, nhs_number="9990017018").first()
+    if walter is None or CarePlan.objects.filter(person=walter).exists():
+        return
+    assessment = Assessment.objects.get(person=walter, kind=Assessment.Kind.NEEDS)
+    meals = StandardService.objects.get(site=site, name="Community meals")
+    plan = services.create_plan(person=walter, assessment=assessment, by=olivia)
+    plan = services.update_plan(
+        plan,
+        by=olivia,
+        expected_version=plan.version,
+        start_date=timezone.localdate() + timedelta(days=7),
+        person_views="Walter: “As long as I'm still the one cooking.” Helen: “This "
+        "means I can stay at work without worrying about the gas.”",
+        officer_recommendation="Walter lacks capacity to decide about help at home "
+        "(assessment and best-interests decision on his record). A carer who cooks "
+        "with him keeps him cooking and safe; community meals would take away what "
+        "matters most to him.",
+        contingency_plan="If the carer cannot come, the agency rings Helen and sends "
+        "another carer; if nobody can come, the duty team arranges a hot meal. If "
+        "Walter is not home by 11am, Helen checks his watch's location and rings the "
+        "newsagent. The gas valve cuts off after 30 minutes whatever happens.",
+    )
+    keep_cooking = assessment.desired_outcomes.get(in_own_words__startswith="I want")
+    walking = assessment.desired_outcomes.get(in_own_words__startswith="Keep walking")
+    services.save_response(
+        plan,
+        by=olivia,
+        outcomes=[keep_cooking],
+        description="A carer at teatime on weekdays, the same person each day, who "
+        "cooks with Walter rather than for him",
+        kind=Response.Kind.FLEXIBLE,
+        origin=Response.Origin.ASKED_FOR,
+        replaces=meals,
+        replaced_weekly_cost=meals.typical_weekly_cost,
+        provider="Brightday Home Care",
+        times=5,
+        period=Response.Period.WEEK,
+        unit_cost=Decimal("19.50"),
+    )
+    services.save_response(
+        plan,
+        by=olivia,
+        outcomes=[walking],
+        description="A watch that shows Helen where he is when he is out walking",
+        kind=Response.Kind.EQUIPMENT,
+        origin=Response.Origin.ASKED_FOR,
+        replaces=None,
+        replaced_weekly_cost=Decimal("0.00"),
+        provider="Council telecare service",
+        times=1,
+        period=Response.Period.WEEK,
+        unit_cost=Decimal("3.50"),
+    )
+    services.submit_plan(plan, by=olivia)
 
 
 def seed_demo(stdout):
@@ -240,6 +302,7 @@ def seed_demo(stdout):
         _limits(site, users["admin"])
         if site.slug == "northshire":
             _evans(site, users["olivia"])
+            _bryce(site, users["olivia"])
         nhs, officer, manager = STANDARD_PLAN_PEOPLE[site.slug]
         _standard_plan(site, nhs, users[officer], users[manager])
     stdout.write(f"Demo plans: {CarePlan.objects.count()}.")

@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_scopes.forms import SafeModelChoiceField
 
 from assessments.forms import LimitTextMixin
@@ -142,6 +143,14 @@ class ResponseForm(LimitTextMixin, forms.ModelForm):
                 min="0", step="0.01", inputmode="decimal"
             )
         self.fields["times"].widget.attrs["min"] = "1"
+        # "Whose idea" feeds the programme's figures: nothing is preselected, the
+        # officer chooses (issue 9). A saved response shows its answer.
+        self.fields["origin"].error_messages["required"] = (
+            "Say whose idea this was: what the person asked for, or a service-led "
+            "offer."
+        )
+        if not self.instance.pk:
+            self.initial["origin"] = None
         if self.instance.pk:
             self.initial["outcomes"] = list(
                 self.instance.outcomes.values_list("pk", flat=True)
@@ -180,6 +189,25 @@ class SignOffForm(LimitTextMixin, forms.Form):
 
 
 class ReviewForm(LimitTextMixin, forms.ModelForm):
+    WHEN = [
+        ("policy", "As the policy says"),
+        ("3", "Again in 3 months"),
+        ("6", "Again in 6 months"),
+        ("date", "On a date I choose"),
+    ]
+    next_review = forms.ChoiceField(
+        choices=WHEN,
+        widget=forms.RadioSelect,
+        label="When is the next review?",
+        initial="policy",
+    )
+    next_review_date = forms.DateField(
+        required=False,
+        label="The date I choose",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date, such as 1 March 2026."},
+    )
+
     class Meta:
         model = Review
         fields = ["person_view", "result", "notes"]
@@ -190,9 +218,44 @@ class ReviewForm(LimitTextMixin, forms.ModelForm):
         }
         labels = {"result": "What happens to the plan now"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, policy_due, **kwargs):
         super().__init__(*args, **kwargs)
+        self.policy_due = policy_due
         self.fields["result"].required = True
+        self.fields["result"].error_messages["required"] = (
+            "Say what happens to the plan now."
+        )
+        self.fields["next_review"].choices = [
+            ("policy", f"As the policy says: {date_format(policy_due, 'j F Y')}"),
+            *self.WHEN[1:],
+        ]
+        # Not posted (an older page, a script): as the policy says.
+        self.fields["next_review"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        when, chosen = cleaned.get("next_review"), cleaned.get("next_review_date")
+        today = timezone.localdate()
+        if when == "date":
+            if chosen is None:
+                if "next_review_date" not in self.errors:
+                    self.add_error("next_review_date", "Enter the date you chose.")
+            elif not today < chosen <= self.policy_due:
+                self.add_error(
+                    "next_review_date",
+                    "Choose a date after today and no later than "
+                    f"{date_format(self.policy_due, 'j F Y')} (the site's policy: at "
+                    "least yearly).",
+                )
+            else:
+                cleaned["next_review_due"] = chosen
+        elif when in ("3", "6"):
+            cleaned["next_review_due"] = min(
+                today + relativedelta(months=int(when)), self.policy_due
+            )
+        else:
+            cleaned["next_review_due"] = self.policy_due
+        return cleaned
 
 
 class OutcomeRatingForm(LimitTextMixin, forms.Form):

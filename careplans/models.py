@@ -531,6 +531,9 @@ class ReviewQuerySet(SiteScopedQuerySet):
     def due_by(self, day):
         return self.open().filter(due_date__lte=day)
 
+    def overdue(self, today):
+        return self.open().filter(due_date__lt=today)
+
 
 class Review(SiteScoped):
     """A planned review of a plan: were the outcomes met?"""
@@ -538,6 +541,9 @@ class Review(SiteScoped):
     class Kind(models.TextChoices):
         FIRST = "first", "First review"
         ANNUAL = "annual", "Yearly review"
+        # Sooner than the policy's next review, as the reviewer chose ("again in 3
+        # months").
+        EARLIER = "earlier", "Early review"
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from assessments.models import Assessment, DesiredOutcome, Person
 from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
 from sites.programmes import CollaborativeMeeting, Programme
+from sites.text import shorten
 from sites.workflow import Step, Workflow
 
 
@@ -114,6 +115,7 @@ class UnmetWant(SiteScoped):
     """Something the person wanted that could not be arranged, and what stood in the
     way. Rolled up, these are the unmet-need register for commissioners."""
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(
         "careplans.CarePlan", on_delete=models.PROTECT, related_name="unmet_wants"
     )
@@ -138,7 +140,7 @@ class UnmetWant(SiteScoped):
         ]
 
     def __str__(self):
-        return self.what_wanted[:60]
+        return shorten(self.what_wanted, 60)
 
 
 class ResponseDelivery(SiteScoped):
@@ -417,6 +419,11 @@ class CaseStudy(SiteScoped, Versioned):
     @property
     def is_editable(self):
         return self.WORKFLOW.edit.allows(self.status)
+
+    @property
+    def programme(self):
+        """The programme it is for (so each workflow step's audit event names it)."""
+        return self.programme_case.programme
 
     def section_texts(self):
         """[(field, heading, text), ...] in print order."""

@@ -197,3 +197,6 @@ def seed_scale(options, progress):
             reviewed += reviews
             progress(f"plans: {site.slug} +{made} plans, +{reviewed} reviews")
     progress("plans: done")
+    from .figures_scale import seed_programme_scale
+
+    seed_programme_scale(options, progress)

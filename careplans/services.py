@@ -10,8 +10,10 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments.models import Assessment, DesiredOutcome
+from assessments.parts import risks_of
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
 from sites.money import as_data
@@ -237,6 +239,18 @@ def submission_problems(plan, responses):
         problems.append("Add at least one response.")
     if not plan.start_date:
         problems.append("Set the date the plan starts.")
+    if not plan.contingency_plan.strip():
+        # Issue 12: the contingency answers the risks named in the assessment.
+        named = len(risks_of([plan.assessment_id, plan.carer_assessment_id]))
+        problems.append(
+            "Say what happens if things go wrong (the contingency plan)"
+            + (
+                f", answering the {named} risk{'s' if named != 1 else ''} named in "
+                "the assessment."
+                if named
+                else "."
+            )
+        )
     ids = set(
         ResponseOutcome.objects.filter(response__plan=plan).values_list(
             "response_id", flat=True
@@ -484,6 +498,15 @@ def revise_plan(plan, *, by):
 # --- reviews --------------------------------------------------------------------------------
 
 
+def next_review_by_policy(site, *, after=None):
+    """When the next review after one recorded on ``after`` (today) falls due by the
+    site's policy: at least yearly."""
+    policy = ReviewPolicy.objects.filter(site=site).first()
+    months = policy.later_review_months if policy else 12
+    # Calendar months: 31 January + 1 month is 28 (or 29) February.
+    return (after or timezone.localdate()) + relativedelta(months=months)
+
+
 @transaction.atomic
 def start_review(review, *, by):
     """Approved -> under review, for a review that is still open."""
@@ -492,12 +515,25 @@ def start_review(review, *, by):
 
 
 @transaction.atomic
-def complete_review(review, *, by, ratings, result, person_view="", notes=""):
+def complete_review(
+    review,
+    *,
+    by,
+    ratings,
+    result,
+    person_view="",
+    notes="",
+    deliveries=None,
+    next_review_due=None,
+):
     """Record each outcome as fully / partially / not met and the plan-level result.
 
     ``ratings`` maps each of the plan's desired outcomes to ``(rating, their view)``.
-    Under review -> approved; the next review is scheduled. A "plan changed" result
-    also drafts the next version of the plan.
+    Under review -> approved; the next review is scheduled on ``next_review_due``
+    (the reviewer's choice, e.g. "again in 3 months"), by default as the site's policy
+    says, never later. A "plan changed" result also drafts the next version of the
+    plan. ``deliveries`` (optional) maps each response to ``(delivered, barrier,
+    note)``: delivered against planned.
     """
     review = lock(review, Review.WORKFLOW.complete)
     locked = lock(review.plan, STEP.finish_review)
@@ -530,6 +566,10 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
             rating=rating,
             person_view=view,
         )
+    if deliveries:
+        from .programme_services import record_deliveries
+
+        record_deliveries(review, deliveries)
     apply(
         review,
         Review.WORKFLOW.complete,
@@ -544,13 +584,19 @@ def complete_review(review, *, by, ratings, result, person_view="", notes=""):
         by=by,
         action=f"Review recorded: {Review.Result(result).label.lower()}",
     )
-    policy = ReviewPolicy.objects.filter(site=locked.site).first()
-    months = policy.later_review_months if policy else 12
+    default_due = next_review_by_policy(locked.site)
+    due = next_review_due or default_due
+    today = timezone.localdate()
+    if not today < due <= default_due:
+        raise ValidationError(
+            "Choose a next review date after today and no later than "
+            f"{date_format(default_due, 'j F Y')} (the site's policy).",
+            code="next_review",
+        )
     _schedule_review(
         locked,
-        kind=Review.Kind.ANNUAL,
-        # Calendar months: 31 January + 1 month is 28 (or 29) February.
-        due=timezone.localdate() + relativedelta(months=months),
+        kind=Review.Kind.ANNUAL if due == default_due else Review.Kind.EARLIER,
+        due=due,
     )
     revision = None
     if result == Review.Result.PLAN_CHANGED:

@@ -32,3 +32,77 @@ urlpatterns = [
     path("reviews/<uuid:code>/", views.review_record, name="review_record"),
     path("delegated-limits/", views.limit_list, name="limit_list"),
 ]
+
+# Programme work at the site (careplans/programme_views.py).
+from . import programme_views as pv  # noqa: E402
+
+urlpatterns += [
+    path(
+        "people/<uuid:code>/programme/", pv.programme_include, name="programme_include"
+    ),
+    path("programme-cases/", pv.programme_case_list, name="programme_case_list"),
+    path(
+        "programme-cases/<uuid:code>/",
+        pv.programme_case_detail,
+        name="programme_case_detail",
+    ),
+    path(
+        "programme-cases/<uuid:code>/consent/",
+        pv.programme_case_consent,
+        name="programme_case_consent",
+    ),
+    path(
+        "programme-cases/<uuid:code>/case-studies/new/",
+        pv.case_study_create,
+        name="case_study_create",
+    ),
+    path("case-studies/", pv.case_study_list, name="case_study_list"),
+    path("case-studies/<uuid:code>/", pv.case_study_detail, name="case_study_detail"),
+    path("case-studies/<uuid:code>/edit/", pv.case_study_edit, name="case_study_edit"),
+    path(
+        "case-studies/<uuid:code>/submit/",
+        pv.case_study_submit,
+        name="case_study_submit",
+    ),
+    path(
+        "case-studies/<uuid:code>/review/",
+        pv.case_study_review,
+        name="case_study_review",
+    ),
+    path(
+        "case-studies/<uuid:code>/return/",
+        pv.case_study_return,
+        name="case_study_return",
+    ),
+    path(
+        "case-studies/<uuid:code>/approve/",
+        pv.case_study_approve,
+        name="case_study_approve",
+    ),
+    path(
+        "case-studies/<uuid:code>/present/",
+        pv.case_study_present,
+        name="case_study_present",
+    ),
+    path(
+        "case-studies/<uuid:code>/archive/",
+        pv.case_study_archive,
+        name="case_study_archive",
+    ),
+    path(
+        "case-studies/<uuid:code>/case-study.pdf",
+        pv.case_study_pdf,
+        name="case_study_pdf",
+    ),
+    path("plans/<uuid:code>/unmet/new/", pv.unmet_want_edit, name="unmet_want_create"),
+    path(
+        "plans/<uuid:code>/unmet/<uuid:unmet_code>/edit/",
+        pv.unmet_want_edit,
+        name="unmet_want_edit",
+    ),
+    path(
+        "plans/<uuid:code>/unmet/<uuid:unmet_code>/delete/",
+        pv.unmet_want_delete,
+        name="unmet_want_delete",
+    ),
+]

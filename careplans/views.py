@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Person
+from assessments.parts import risks_of, who_to_contact
 from carehub.pdf import pdf_response, render_pdf
 from sites.audit import record_access, record_view
 from sites.decorators import require_rule
@@ -30,6 +31,7 @@ from .forms import (
     SignOffForm,
 )
 from .models import CarePlan, DelegatedLimit, Response, Review
+from .programme_forms import DeliveryForm
 
 PAGE_SIZE = 25
 
@@ -61,7 +63,9 @@ def plan_list(request, site_slug):
 @require_http_methods(["GET", "POST"])
 @require_rule("change_plans")
 def plan_create(request, site_slug, code):
-    person = get_for_site(Person, request.site, code=code)
+    person = get_for_site(
+        Person.objects.select_related("allocated_worker"), request.site, code=code
+    )
     form = PlanCreateForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,9 +77,21 @@ def plan_create(request, site_slug, code):
         else:
             messages.success(request, "The plan is drafted. Add the responses next.")
             return redirect("plan_detail", site_slug=site_slug, code=plan.code)
+    has_assessment = form.fields["assessment"].queryset.exists()
     record_view(request, person, action="New plan form")
     return render(
-        request, "careplans/careplan_create.html", {"person": person, "form": form}
+        request,
+        "careplans/careplan_create.html",
+        {
+            "person": person,
+            "form": form,
+            "has_assessment": has_assessment,
+            # No dead end: with no completed assessment, the way to one.
+            "draft_assessments": []
+            if has_assessment
+            else list(person.assessments.drafts().order_by("-assessment_date", "-id")),
+            "may_assess": allows(request, "record_assessments"),
+        },
     )
 
 
@@ -85,7 +101,10 @@ def plan_detail(request, site_slug, code):
     plan = selectors.plan_for_page(request.site, code)
     record_access(request, plan)
     context = selectors.plan_page_context(plan)
+    context["risks"] = risks_of([plan.assessment_id, plan.carer_assessment_id])
     context["steps"] = steps = allowed_steps(plan)
+    # What they wanted that could not be arranged (issue 9: the unmet-need register).
+    context["unmet_wants"] = list(plan.unmet_wants.all())
     context["may_edit"] = "edit" in steps and allows(request, "change_plans")
     context["may_sign_off"] = "sign_off" in steps and allows(request, "sign_off_plans")
     if context["may_sign_off"]:
@@ -133,7 +152,14 @@ def plan_edit(request, site_slug, code):
     return render(
         request,
         "careplans/careplan_form.html",
-        {"plan": plan, "person": plan.person, "form": form, "edit": edit},
+        {
+            "plan": plan,
+            "person": plan.person,
+            "form": form,
+            "edit": edit,
+            # The contingency answers the risks named in the assessment (issue 12).
+            "risks": risks_of([plan.assessment_id, plan.carer_assessment_id]),
+        },
     )
 
 
@@ -320,6 +346,9 @@ def plan_pdf(request, site_slug, code):
     plan = selectors.plan_for_page(request.site, code)
     context = selectors.plan_page_context(plan)
     context["printed_by"] = request.user
+    context["risks"] = risks_of([plan.assessment_id, plan.carer_assessment_id])
+    context["legal"] = legal = who_to_contact(plan.person)
+    context["large_print"] = bool(legal["equality"] and legal["equality"].large_print)
     pdf = render_pdf("pdf/careplan.html", context, request=request)
     record_access(request, plan, kind=AuditEvent.Kind.PRINT, action="Plan PDF")
     return pdf_response(pdf, f"care-plan-{plan.code}.pdf")
@@ -383,14 +412,24 @@ def review_record(request, site_slug, code):
         return redirect("plan_detail", site_slug=site_slug, code=plan.code)
     outcomes = selectors.served_outcomes(plan)
     data = request.POST if request.method == "POST" else restore_input(request)
-    form = ReviewForm(data, instance=review, prefix="review")
+    form = ReviewForm(
+        data,
+        instance=review,
+        prefix="review",
+        policy_due=services.next_review_by_policy(request.site),
+    )
     rating_forms = [
         OutcomeRatingForm(data, outcome=o, prefix=f"outcome-{o.pk}") for o in outcomes
+    ]
+    delivery_forms = [
+        DeliveryForm(data, response=r, prefix=f"delivery-{r.pk}")
+        for r in plan.responses.all()
     ]
     if (
         request.method == "POST"
         and form.is_valid()
         and all(f.is_valid() for f in rating_forms)
+        and all(f.is_valid() for f in delivery_forms)
     ):
         ratings = {
             f.outcome: (f.cleaned_data["rating"], f.cleaned_data["person_view"])
@@ -404,6 +443,16 @@ def review_record(request, site_slug, code):
                 result=form.cleaned_data["result"],
                 person_view=form.cleaned_data["person_view"],
                 notes=form.cleaned_data["notes"],
+                deliveries={
+                    f.response: (
+                        f.cleaned_data["delivered"],
+                        f.cleaned_data["barrier"],
+                        f.cleaned_data["note"],
+                    )
+                    for f in delivery_forms
+                    if f.cleaned_data["delivered"]
+                },
+                next_review_due=form.cleaned_data["next_review_due"],
             )
         except ValidationError as error:
             form.add_error(None, error_text(error))
@@ -421,6 +470,7 @@ def review_record(request, site_slug, code):
             "person": plan.person,
             "form": form,
             "rating_forms": rating_forms,
+            "delivery_forms": delivery_forms,
         },
     )
 

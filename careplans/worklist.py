@@ -93,7 +93,7 @@ def reviews(request):
     if not allows(request, "see_reviews_due"):
         return None
     today = timezone.localdate()
-    team = not allows(request, "record_reviews")
+    team = allows(request, "see_team_reviews")
     due = selectors.reviews_due(
         request.site,
         by=today + selectors.REVIEW_HORIZON,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from assessments.models import Person, StandardService
 from careplans import services as plan_services
 from careplans.demo import quick_assessment
+from careplans.demo_dates import tell_in_time
 from careplans.models import CarePlan, OutcomeReview, Response, Review
 from sites.models import Site
 
@@ -48,6 +49,8 @@ def _panel_plan(site, officer, nhs, *, what_matters, unable, needs, outcomes, re
         by=officer,
         expected_version=plan.version,
         start_date=timezone.localdate() + timedelta(days=21),
+        contingency_plan="If a visit cannot happen, the provider rings the person and "
+        "the duty team arranges cover the same day.",
         person_views=response.pop("views"),
         officer_recommendation=response.pop("recommendation"),
     )
@@ -213,6 +216,8 @@ def seed_demo(stdout):
         start_date=timezone.localdate() - timedelta(days=63),
         approved_at=timezone.now() - timedelta(days=70),
     )
+    # The Evans story (and Dorothy's) up to here, in the order it happened.
+    tell_in_time(site)
     review = Review.objects.get(plan=evans, kind=Review.Kind.FIRST)
     Review.objects.filter(pk=review.pk).update(
         due_date=timezone.localdate() - timedelta(days=7)

@@ -27,7 +27,13 @@ def require_rule(name, *, write=None):
             if request.site is None and getattr(request, "programme", None) is None:
                 raise PermissionDenied
             if not guard.allows(request.method, request.capabilities):
-                raise PermissionDenied
+                # The refusing rule's name, for the 403 page to say what it needs.
+                refused = next(
+                    r
+                    for r in guard.rules_for(request.method)
+                    if not r.allows(request.capabilities)
+                )
+                raise PermissionDenied(refused.name)
             return view(request, *args, **kwargs)
 
         wrapped.permission_guard = guard

@@ -32,6 +32,12 @@ ACCOUNTS = [
     ("ruth", "Ruth", "Okoro", [("riverside", Role.TEAM_MANAGER)]),
     ("vera", "Vera", "Lindqvist", [("valley", Role.ASSESSING_OFFICER)]),
     ("victor", "Victor", "Hale", [("valley", Role.TEAM_MANAGER)]),
+    # The collaborative programme: each site's advisor and project coordinator.
+    ("nadia", "Nadia", "Brooks", [("northshire", Role.SITE_COORDINATOR)]),
+    ("rafael", "Rafael", "Moreno", [("riverside", Role.ADVISOR)]),
+    ("rose", "Rose", "Adeyemi", [("riverside", Role.SITE_COORDINATOR)]),
+    ("wendy", "Wendy", "Marsh", [("valley", Role.ADVISOR)]),
+    ("yusuf", "Yusuf", "Ali", [("valley", Role.SITE_COORDINATOR)]),
 ]
 
 
@@ -72,4 +78,7 @@ def seed_demo(stdout):
         admin.set_password(password)
         admin.save()
     stdout.write(f"Demo sites: {', '.join(s.name for s in sites.values())}.")
+    from .programme_demo import seed_programme
+
+    seed_programme(sites, stdout)
     return sites

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from .money import format_gbp
 from .permissions import Role
+from .phones import PHONE_HELP, validate_phone
 
 
 class User(AbstractUser):
@@ -57,6 +58,17 @@ class Site(models.Model):
             "phone as well as their password."
         ),
     )
+    # How people reach the site: printed on plans and letters ("who to contact").
+    duty_phone = models.CharField(
+        "Duty line",
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
+        help_text="The number people ring when their worker is not there. "
+        + PHONE_HELP,
+    )
+    contact_email = models.EmailField("Contact e-mail", blank=True)
+    postal_address = models.TextField("Postal address", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

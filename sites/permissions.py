@@ -41,6 +41,7 @@ CAPABILITIES: dict[str, str] = {
     "view_people": "Find people and read their records and assessments",
     "view_all_caseloads": "See everyone's caseload, not only their own",
     "edit_people": "Record people, change their details, link carers",
+    "merge_people": "Merge two records of one person into one (audited)",
     "assess": "Start, edit and complete assessments; add addenda",
     "plan": "Draft and change care plans and submit them; start new versions; close plans",
     "sign_off_plan": "Sign off all-standard plans within their delegated limit, or return them",
@@ -59,6 +60,8 @@ CAPABILITIES: dict[str, str] = {
     "review_case_study": "Review the site's case studies (as the site's advisor)",
     "approve_case_study": "Approve case studies for sharing (as the site's project "
     "coordinator)",
+    "start_programme": "Start a collaborative programme from their site (and "
+    "coordinate it)",
     # The collaborative programme's own pages (/p/<programme>/), which span sites.
     "view_programme": "See a programme they take part in: schedule, meetings, shared "
     "case studies, figures",
@@ -75,7 +78,9 @@ _PANEL = {"view_people", "view_panel", "decide_at_panel"}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ASSESSING_OFFICER: frozenset(_EVERYONE | _PRACTICE | _PROGRAMME_CASES),
-    Role.TEAM_MANAGER: frozenset(_EVERYONE | _PRACTICE | _MANAGING | _PROGRAMME_CASES),
+    Role.TEAM_MANAGER: frozenset(
+        _EVERYONE | _PRACTICE | _MANAGING | _PROGRAMME_CASES | {"merge_people"}
+    ),
     Role.PANEL_MEMBER: frozenset(_EVERYONE | _PANEL),
     Role.PANEL_CHAIR: frozenset(
         _EVERYONE | _PANEL | {"view_all_caseloads", "manage_panels", "chairs_action"}
@@ -89,6 +94,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "manage_panels",
             "view_audit",
             "view_case_studies",
+            "start_programme",
         }
     ),
     Role.ADVISOR: frozenset(
@@ -97,7 +103,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # The coordinator collates pseudonymised programme data, not casework: case-study
     # drafts are already pseudonymised text, so they need no view_people.
     Role.SITE_COORDINATOR: frozenset(
-        _EVERYONE | {"view_case_studies", "approve_case_study"}
+        _EVERYONE | {"view_case_studies", "approve_case_study", "start_programme"}
     ),
 }
 
@@ -115,6 +121,30 @@ PROGRAMME_CAPABILITIES: dict[str, frozenset[str]] = {
     PARTICIPANT: frozenset({"view_programme"}),
     PARTICIPANT_COORDINATOR: frozenset({"view_programme", "export_programme_data"}),
 }
+
+
+# Whom to ask for what one's role does not allow (the 403 page), most senior first:
+# a member holding several roles is pointed past the most senior of them.
+WHOM_TO_ASK: dict[str, str] = {
+    Role.SENIOR_MANAGER: "your organisation's system administrator (the IT team), "
+    "who sets up roles",
+    Role.PANEL_CHAIR: "a senior manager at this site",
+    Role.TEAM_MANAGER: "a senior manager at this site",
+    Role.SITE_COORDINATOR: "a senior manager at this site",
+    Role.PANEL_MEMBER: "the chair of the panel",
+    Role.ASSESSING_OFFICER: "your team manager",
+    Role.ADVISOR: "the site coordinator or your team manager",
+}
+
+
+def whom_to_ask(roles) -> str:
+    """Whom a member holding ``roles`` should ask for something their roles do not
+    allow."""
+    held = set(roles)
+    for role, whom in WHOM_TO_ASK.items():
+        if role in held:
+            return whom
+    return "your team manager or the site coordinator"
 
 
 def capabilities_for(roles) -> frozenset[str]:
@@ -247,6 +277,11 @@ RULES: dict[str, Rule] = _rules(
         all_of={"view_programme"},
     ),
     _read(
+        "see_site_programme_figures",
+        "See the site's own programme figures and unmet-need register (true counts)",
+        all_of={"view_case_studies"},
+    ),
+    _read(
         "export_programme_data",
         "Download the programme's pseudonymised data",
         all_of={"export_programme_data"},
@@ -256,6 +291,16 @@ RULES: dict[str, Rule] = _rules(
         "change_people",
         "Record people, change their details, link carers",
         all_of={"edit_people"},
+    ),
+    _write(
+        "merge_people",
+        "Merge two records of one person: everything moves to the one kept",
+        all_of={"view_people", "merge_people"},
+    ),
+    _write(
+        "raise_safeguarding_concerns",
+        "Raise a safeguarding concern about a person whose record they can open",
+        all_of={"view_people"},
     ),
     _write(
         "record_assessments",
@@ -314,9 +359,21 @@ RULES: dict[str, Rule] = _rules(
         all_of={"review_case_study"},
     ),
     _write(
+        "return_case_studies",
+        "Return a case study to its writer with reasons (the site's advisor or "
+        "project coordinator)",
+        any_of={"review_case_study", "approve_case_study"},
+    ),
+    _write(
         "approve_case_studies",
         "Approve case studies for sharing (the site's project coordinator)",
         all_of={"approve_case_study"},
+    ),
+    _write(
+        "start_programmes",
+        "Start a collaborative programme from their site, becoming its programme "
+        "coordinator",
+        all_of={"start_programme"},
     ),
     _write(
         "run_programme",

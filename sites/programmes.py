@@ -8,8 +8,10 @@ those only through the named cross-site queries listed in docs/architecture.md.
 """
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 # sites.models imports this module at its end, once Versioned and AuditEvent exist.
 from .models import Versioned
+from .text import shorten
 from .workflow import Step, Workflow
 
 
@@ -171,6 +174,12 @@ class Programme(Versioned, models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def collection_ends_on(self):
+        """The last day of data collection (calendar months from the start)."""
+        months = relativedelta(months=self.data_collection_months)
+        return self.start_date + months - timedelta(days=1)
 
     def in_focus_group(self, age: int) -> bool:
         """Whether a person of this age (on the assessment date) is in the focus group."""
@@ -366,6 +375,7 @@ class Milestone(Versioned, models.Model):
         SLIPPED = "slipped", "Slipped"
         DROPPED = "dropped", "Dropped"
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="milestones"
     )
@@ -479,6 +489,7 @@ class CollaborativeMeeting(Versioned, models.Model):
 class PlanningRow(Versioned, models.Model):
     """The guide's first table, at programme level (no site) or for one site."""
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="planning_rows"
     )
@@ -504,7 +515,7 @@ class PlanningRow(Versioned, models.Model):
         ordering = ["programme", "site", "position", "id"]
 
     def __str__(self):
-        return self.where_now[:60]
+        return shorten(self.where_now, 60)
 
 
 class LearningPointQuerySet(models.QuerySet):
@@ -582,7 +593,7 @@ class LearningPoint(Versioned, models.Model):
         ]
 
     def __str__(self):
-        return self.learning_point[:60]
+        return shorten(self.learning_point, 60)
 
 
 class EvaluationQuestion(models.TextChoices):

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import programme_views, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
     path("", views.site_home, name="site_home"),
     path("audit/", views.audit_list, name="audit_list"),
+    path(
+        "programmes/new/",
+        programme_views.programme_create,
+        name="programme_create",
+    ),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("notifications/", views.notification_list, name="notification_list"),
     path(

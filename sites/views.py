@@ -16,6 +16,7 @@ from .forms import AuditFilterForm, FindPersonForm
 from .home import worklist
 from .middleware import unread_notifications
 from .models import AuditEvent, Membership, Notification
+from .programme_selectors import home_block
 from .selectors import audit_events_for_site
 from .shortcuts import get_for_site
 
@@ -44,7 +45,11 @@ def home(request):
         entry["roles"].append(membership.get_role_display())
     if len(sites) == 1 and "choose" not in request.GET:
         return redirect("site_home", site_slug=next(iter(sites)))
-    return render(request, "sites/home.html", {"site_entries": list(sites.values())})
+    return render(
+        request,
+        "sites/home.html",
+        {"site_entries": list(sites.values()), **home_block(request.user)},
+    )
 
 
 @require_GET
@@ -56,7 +61,11 @@ def site_home(request, site_slug):
     return render(
         request,
         "sites/site_home.html",
-        {"roles": roles, "worklist": worklist(request)},
+        {
+            "roles": roles,
+            "worklist": worklist(request),
+            **home_block(request.user, request.site),
+        },
     )
 
 
@@ -235,3 +244,23 @@ def notifications_read_all(request, site_slug):
         read_at=timezone.now()
     )
     return redirect("notification_list", site_slug=site_slug)
+
+
+def permission_denied(request, exception=None):
+    """The 403 page: what the page needs, whom to ask for it, and the navigation.
+    Writes nothing (a refused request must leave no trace but the refusal)."""
+    from .permissions import RULES, Role, whom_to_ask
+
+    needed = RULES.get(str(exception)) if exception else None
+    memberships = list(getattr(request, "memberships", None) or [])
+    roles = [m.role for m in memberships]
+    return render(
+        request,
+        "403.html",
+        {
+            "needed": needed.meaning if needed else "",
+            "role_names": sorted({Role(r).label for r in roles}),
+            "whom_to_ask": whom_to_ask(roles),
+        },
+        status=403,
+    )

@@ -7,10 +7,22 @@ import pytest
 import time_machine
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
+from hypothesis import HealthCheck, settings
 
 from sites.permissions import Role
 
 from .factories import SiteFactory, member
+
+# Property tests check correctness, not speed: on a loaded CI machine a database
+# round-trip can take longer than Hypothesis's default 200 ms deadline, which made
+# them fail at random. Speed is measured in benchmarks/, never in unit tests.
+settings.register_profile(
+    "carehub",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.load_profile("carehub")
 
 
 @pytest.fixture
@@ -97,6 +109,16 @@ def records(site_a, officer):
         assessment = start_assessment(
             person=person, kind=Assessment.Kind.NEEDS, by=officer
         )
+        from assessments.legal import Contact
+
+        contact = Contact.objects.create(
+            site=site_a,
+            person=person,
+            kind=Contact.Kind.GP,
+            name="Test Surgery",
+            phone="0113 496 0000",
+            recorded_by=officer,
+        )
         done = completed_assessment(site_a, officer)
         plan = create_plan(person=done.person, assessment=done, by=officer)
         response = save_response(
@@ -147,14 +169,64 @@ def records(site_a, officer):
 
         programme = ProgrammeFactory(slug="together", title="Together programme")
         ProgrammeSiteFactory(programme=programme, site=site_a)
+        from tests.factories import programme_records
+
+        programme_parts = programme_records(programme, by=officer)
+        # Its casework at site A: a programme case, a draft case study, something
+        # wanted but not arranged, and a shared snapshot (issue 9).
+        from careplans.programme import (
+            CaseStudy,
+            ProgrammeCase,
+            PublishedCaseStudy,
+            UnmetWant,
+        )
+
+        programme_case = ProgrammeCase.objects.create(
+            site=site_a,
+            programme=programme,
+            person=done.person,
+            assessment=done,
+            decided_by=officer,
+            decided_at=timezone.now(),
+            first_contact_on=done.assessment_date,
+        )
+        case_study = CaseStudy.objects.create(
+            site=site_a,
+            programme_case=programme_case,
+            plan=plan,
+            pseudonym="Person Q",
+            age_band="85\u201389",
+            drafted_by=officer,
+        )
+        unmet_want = UnmetWant.objects.create(
+            site=site_a,
+            plan=plan,
+            what_wanted="A lift to the allotment",
+            barrier="provider",
+        )
+        published = PublishedCaseStudy.objects.create(
+            programme=programme,
+            site=site_a,
+            pseudonym="Person Q",
+            age_band="85\u201389",
+            sections={"situation": "Lives at home."},
+            figures={"asked_for": 1},
+            approved_on=timezone.localdate(),
+        )
     return {
+        "programme_case": programme_case,
+        "case_study": case_study,
+        "unmet_want": unmet_want,
+        "published": published,
         "programme": programme,
+        **programme_parts,
         "meeting": meeting,
         "item": item,
         "decision": decision,
         "officer": officer,
         "person": person,
         "assessment": assessment,
+        "contact": contact,
         "plan": plan,
         "response": response,
         "review": review,

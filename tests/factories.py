@@ -87,6 +87,47 @@ def programme_coordinator(programme, username=None):
     return user
 
 
+def programme_records(programme, *, by):
+    """One of each of a programme's own records (a milestone, a collaborative
+    meeting, a planning row, a learning point), for the URL matrices."""
+    import datetime
+
+    from sites.models import CollaborativeMeeting, LearningPoint, Milestone, PlanningRow
+
+    start = programme.start_date
+    return {
+        "milestone": Milestone.objects.create(
+            programme=programme,
+            phase="during",
+            title="First collaborative meeting",
+            owner_role="programme_coordinator",
+            due_date=start,
+        ),
+        "programme_meeting": CollaborativeMeeting.objects.create(
+            programme=programme,
+            title="Collaborative meeting",
+            held_on=start + datetime.timedelta(weeks=8),
+            created_by=by,
+        ),
+        "planning_row": PlanningRow.objects.create(
+            programme=programme,
+            where_now="Most plans offer a standard service.",
+            want_to_achieve="Plans built on what people want.",
+            how_get_there="Ask, and record the answer in their words.",
+            who_does_what="Practitioners; the advisor reviews.",
+            timescales="Six months",
+        ),
+        "learning_point": LearningPoint.objects.create(
+            programme=programme,
+            learning_point="People asked for help they had not been offered.",
+            action_point="Add the question to the assessment guidance.",
+            responsibility="Team managers",
+            implement_by=start + datetime.timedelta(weeks=12),
+            created_by=by,
+        ),
+    }
+
+
 # --- assessments -------------------------------------------------------------------
 
 _NHS_BASE = 999_000_000

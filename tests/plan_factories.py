@@ -11,6 +11,11 @@ from sites.permissions import Role
 
 from .factories import PersonFactory, make_ready_to_complete
 
+# A plan is submitted only with a contingency plan (issue 12).
+CONTINGENCY = (
+    "If a visit is missed, the provider rings the duty team, who arrange cover."
+)
+
 
 def completed_assessment(site, officer, person=None, kind=Assessment.Kind.NEEDS, **kw):
     """A completed assessment with one need and one desired outcome (no scope needed
@@ -51,6 +56,7 @@ def plan_with(site, officer, responses=(("standard", "20.00", 1),), start=None):
         by=officer,
         expected_version=plan.version,
         start_date=start or date.today(),
+        contingency_plan=CONTINGENCY,
     )
     outcomes = list(assessment.desired_outcomes.all())
     for i, (kind, cost, times) in enumerate(responses):
@@ -90,6 +96,7 @@ def draft_plan(site, officer, *, outcomes=1, start=None, person=None):
         by=officer,
         expected_version=plan.version,
         start_date=start or date.today(),
+        contingency_plan=CONTINGENCY,
     )
 
 

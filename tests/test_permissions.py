@@ -151,3 +151,84 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_change_nothing(
         assert response.status_code == 302, method
         assert response["Location"].startswith(reverse("login")), method
         assert not writes, method
+
+
+# --- The programme's pages (/p/<programme>/…): every page x every programme role ---
+#
+# Generated the same way from ``tests.test_isolation.PROGRAMME_URLS`` (whose
+# completeness test fails when a programme URL is missing) and
+# ``PROGRAMME_CAPABILITIES``: the programme coordinator (no site membership), a
+# member of a participating site, and that site's coordinator. Outsiders (404) are
+# the isolation matrix's.
+
+
+def _programme_cast(site_a, records):
+    from sites.permissions import (
+        PARTICIPANT,
+        PARTICIPANT_COORDINATOR,
+        PROGRAMME_COORDINATOR,
+    )
+    from tests.factories import programme_coordinator
+
+    return {
+        PROGRAMME_COORDINATOR: (
+            programme_coordinator(records["programme"], "matrix-coordinator"),
+            {PROGRAMME_COORDINATOR},
+        ),
+        PARTICIPANT: (records["officer"], {PARTICIPANT}),
+        PARTICIPANT_COORDINATOR: (
+            member(site_a, Role.SITE_COORDINATOR, "matrix-site-coordinator"),
+            {PARTICIPANT, PARTICIPANT_COORDINATOR},
+        ),
+    }
+
+
+def _programme_names():
+    from tests.test_isolation import PROGRAMME_URLS
+
+    return sorted(PROGRAMME_URLS)
+
+
+@pytest.mark.parametrize("name", _programme_names())
+def test_each_programme_role_gets_what_the_pages_rule_says(
+    client, site_a, records, name
+):
+    from sites.permissions import programme_capabilities_for
+    from tests.test_isolation import programme_kwargs
+
+    address = reverse(name, kwargs=programme_kwargs(name, records))
+    guard = guard_of(resolve(address).func)
+    assert guard is not None, f"{name} declares no rule"
+    cast = _programme_cast(site_a, records)
+    problems, served, refused = [], 0, 0
+    for method in ("get", "post"):
+        answers = {}
+        for role, (user, _) in cast.items():
+            client.force_login(user)
+            answers[role] = _ask(client, method, address)
+        allowed = {
+            role
+            for role, (_, roles) in cast.items()
+            if guard.allows(method.upper(), programme_capabilities_for(roles))
+        }
+        taken = any(answers[role][0].status_code != 405 for role in allowed)
+        for role, (response, writes) in answers.items():
+            status, where = response.status_code, f"{role}, {method.upper()}"
+            if not taken:
+                if status != 405:
+                    problems.append(f"{where}: {status}, expected 405")
+            elif role in allowed:
+                expected = {200} if method == "get" else {200, 302, 404}
+                if status not in expected:
+                    problems.append(f"{where}: {status}, expected {sorted(expected)}")
+                served += status in {200, 302}
+            else:
+                if status != 403 or "You can't do that here" not in response.text:
+                    problems.append(f"{where}: {status}, expected 403")
+                if writes:
+                    problems.append(f"{where}: refused, yet wrote {writes}")
+                refused += 1
+    assert not problems, f"{name} (rule: {guard}):\n" + "\n".join(problems)
+    assert served, f"no programme role can use {name}"
+    if guard.rule.name != "see_programme":
+        assert refused, f"no programme role is refused {name}"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from assessments import services
+from assessments.domains import WellbeingArea
 from assessments.models import Addendum, Assessment
 from assessments.sections import BY_KEY
 from sites.models import AuditEvent
@@ -70,6 +71,13 @@ def section_post(assessment, key, **changes):
         else:
             data[name] = value
     return data
+
+
+def no_impact(changes=()):
+    """Every wellbeing area answered "no impact" (nothing is preselected), then
+    ``changes``."""
+    answers = {f"wellbeing-{i}-level": "none" for i in range(len(WellbeingArea))}
+    return answers | dict(changes)
 
 
 def url(name, *args, site="alpha"):
@@ -348,7 +356,9 @@ def test_an_htmx_save_of_the_wellbeing_section_also_refreshes_eligibility(
     client, officer, draft
 ):
     client.force_login(officer)
-    data = section_post(draft, "wellbeing", **{"wellbeing-2-level": "significant"})
+    data = section_post(
+        draft, "wellbeing", **no_impact({"wellbeing-2-level": "significant"})
+    )
     html = client.post(section_url(draft, "wellbeing"), data, **HTMX).content.decode()
     oob = re.search(r'<section id="section-eligibility"[^>]*>', html)
     assert oob
@@ -610,7 +620,7 @@ def record_eligible_answers_through_the_page(client, assessment):
     )
     assert client.post(section_url(assessment, "outcomes"), outcomes).status_code == 302
     wellbeing = section_post(
-        assessment, "wellbeing", **{"wellbeing-0-level": "significant"}
+        assessment, "wellbeing", **no_impact({"wellbeing-0-level": "significant"})
     )
     assert (
         client.post(section_url(assessment, "wellbeing"), wellbeing).status_code == 302
@@ -851,8 +861,9 @@ def _rows(assessment, count):
 # four formsets (outcomes, wellbeing, needs with the catalogue of services, desired
 # outcomes): six queries more. (The session is not written: at most once a minute,
 # see sites/accounts/sessions.py.)
-DRAFT_PAGE_QUERIES = 16
-READ_ONLY_PAGE_QUERIES = 10
+# + the risks (issue 12): read with the assessment, and the draft's risk formset.
+DRAFT_PAGE_QUERIES = 18
+READ_ONLY_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize("rows", [1, 6])
@@ -865,7 +876,8 @@ def test_the_draft_page_takes_a_fixed_number_of_queries(
         response = client.get(detail_url(draft))
     html = response.content.decode()
     assert response.context["editable"]
-    assert html.count('class="border rounded p-2 mb-2 row-form"') == 2 * rows + 2
+    # Each need and outcome, and one blank row each to add a need, a risk, an outcome.
+    assert html.count('class="border rounded p-2 mb-2 row-form"') == 2 * rows + 3
 
 
 @pytest.mark.parametrize("rows", [1, 6])
@@ -896,3 +908,34 @@ def test_a_readers_view_of_a_draft_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(READ_ONLY_PAGE_QUERIES):
         response = client.get(detail_url(draft))
     assert response.content.decode().count("Would usually be offered") == rows
+
+
+# --- Nothing preselected in the wellbeing grid (issue 9) -----------------------------
+
+
+def test_a_new_wellbeing_grid_starts_unanswered(client, officer, draft):
+    client.force_login(officer)
+    html = client.get(section_url(draft, "wellbeing")).content.decode()
+    assert 'value="none" selected' not in html
+    assert "Choose the impact" in html
+    with scope(site=draft.site):
+        assert set(draft.wellbeing_impacts.values_list("level", flat=True)) == {""}
+
+
+def test_the_wellbeing_grid_refuses_an_unanswered_area_and_keeps_the_rest(
+    client, officer, draft
+):
+    client.force_login(officer)
+    data = section_post(
+        draft,
+        "wellbeing",
+        **no_impact({"wellbeing-0-level": "significant", "wellbeing-3-level": ""}),
+    )
+    response = client.post(section_url(draft, "wellbeing"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose the impact on “control over day-to-day life”" in html
+    assert 'value="significant" selected' in html
+    assert stored(draft).section_version("wellbeing") == 0
+    with scope(site=draft.site):
+        assert set(draft.wellbeing_impacts.values_list("level", flat=True)) == {""}

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -14,7 +15,13 @@ from assessments.models import Assessment, CarerLink, Person
 from assessments.views import PAGE_SIZE
 from sites.models import AuditEvent
 from sites.permissions import Role
-from tests.factories import CarerLinkFactory, PersonFactory, member, valid_nhs_number
+from tests.factories import (
+    CarerLinkFactory,
+    MembershipFactory,
+    PersonFactory,
+    member,
+    valid_nhs_number,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +91,17 @@ def form_values(person, **overrides):
     return data
 
 
+def search(client, text, site="alpha"):
+    """Search as a person does: post the text, follow to the results page (whose
+    address carries a token, never the text)."""
+    posted = client.post(url("person_list", site=site), {"q": text})
+    if posted.status_code != 302:
+        return posted
+    assert posted["Location"].startswith(url("person_list", site=site) + "?search=")
+    assert len(text.strip()) < 3 or text not in posted["Location"]
+    return client.get(posted["Location"])
+
+
 def names_listed(response):
     """The people in the caseload table, as 'Family, Given'."""
     body = response.content.decode()
@@ -99,7 +117,7 @@ def names_listed(response):
 
 def test_a_coordinator_cannot_search_people_either(client, coordinator, person):
     client.force_login(coordinator)
-    assert client.get(url("person_list"), {"q": "Lovelace"}).status_code == 403
+    assert search(client, "Lovelace").status_code == 403
 
 
 def test_an_advisor_cannot_post_a_new_person_or_an_edit(client, advisor, person):
@@ -178,7 +196,7 @@ def test_an_advisor_without_a_caseload_gets_nobody_for_any_scope(
     for asked in ["", "all", "x"]:
         response = client.get(url("person_list"), {"scope": asked})
         assert families(response) == [], asked
-    found = client.get(url("person_list"), {"q": "Theirs", "scope": "x"})
+    found = search(client, "Theirs")
     assert families(found) == ["Theirs"]
 
 
@@ -246,7 +264,7 @@ def test_search_finds_people_by_the_start_of_any_name(
     client, officer, searchable, text, found
 ):
     client.force_login(officer)
-    response = client.get(url("person_list"), {"q": text})
+    response = search(client, text)
     assert response.status_code == 200
     assert response.context["scope"] == "search"
     assert names_listed(response) == found
@@ -258,14 +276,14 @@ def test_search_finds_someone_by_nhs_number_typed_with_spaces(
     number = searchable["alan"].nhs_number
     typed = f"{number[:3]} {number[3:6]} {number[6:]}"
     client.force_login(officer)
-    response = client.get(url("person_list"), {"q": typed})
+    response = search(client, typed)
     assert names_listed(response) == ["Turing, Alan"]
 
 
 @pytest.mark.parametrize("typed", ["NE1 4ST", "ne14st", "NE1"])
 def test_search_finds_someone_by_postcode(client, officer, searchable, typed):
     client.force_login(officer)
-    response = client.get(url("person_list"), {"q": typed})
+    response = search(client, typed)
     assert names_listed(response) == ["Turing, Alan"]
 
 
@@ -274,20 +292,20 @@ def test_search_covers_everyone_at_the_site_even_for_an_officer(
 ):
     # Nobody here is allocated to the officer, yet search finds them.
     client.force_login(officer)
-    response = client.get(url("person_list"), {"q": searchable["ada"].nhs_number})
+    response = search(client, searchable["ada"].nhs_number)
     assert names_listed(response) == ["Lovelace, Ada"]
     assert response.context["page"].paginator.count == 1
 
 
 def test_search_says_so_when_nobody_matches(client, officer, searchable):
     client.force_login(officer)
-    response = client.get(url("person_list"), {"q": "Nobody"})
+    response = search(client, "Nobody")
     assert "Nobody matches “Nobody”" in response.content.decode()
 
 
 def test_an_over_long_search_is_refused_politely(client, officer, searchable):
     client.force_login(officer)
-    response = client.get(url("person_list"), {"q": "x" * 101})
+    response = search(client, "x" * 101)
     assert response.status_code == 200
     assert "at most 100 characters" in response.content.decode()
 
@@ -317,8 +335,65 @@ def test_paging_links_keep_the_search(client, officer, site_a):
         for i in range(30):
             PersonFactory(site=site_a, family_name=f"Smith{i:02d}")
     client.force_login(officer)
-    response = client.get(url("person_list"), {"q": "Smith"})
-    assert "?q=Smith&amp;page=2" in response.content.decode()
+    response = search(client, "Smith")
+    html = response.content.decode()
+    assert re.search(r"\?search=[\w-]+&amp;page=2", html)
+    assert "Smith&amp;page" not in html
+    assert "q=Smith" not in html
+
+
+# --- Searches stay out of addresses (issue 11 item 6) --------------------------------
+
+
+def test_a_search_puts_no_name_or_nhs_number_in_any_address(
+    client, officer, searchable
+):
+    number = searchable["ada"].nhs_number
+    client.force_login(officer)
+    for text in ["Lovelace", number]:
+        posted = client.post(url("person_list"), {"q": text})
+        assert posted.status_code == 302
+        assert text not in posted["Location"]
+        assert "search=" in posted["Location"]
+        followed = client.get(posted["Location"])
+        assert names_listed(followed) == ["Lovelace, Ada"]
+
+
+def test_a_search_address_finds_nothing_in_another_browser(client, officer, searchable):
+    client.force_login(officer)
+    address = client.post(url("person_list"), {"q": "Lovelace"})["Location"]
+    other = Client()
+    other.force_login(officer)  # the same account, another session
+    response = other.get(address)
+    assert response.context["scope"] != "search"
+    assert "That search has expired" in response.content.decode()
+    assert "Lovelace" not in response.content.decode()
+
+
+def test_a_search_token_does_not_carry_over_to_another_site(
+    client, officer, searchable, site_b
+):
+    MembershipFactory(user=officer, site=site_b, role=Role.ASSESSING_OFFICER)
+    client.force_login(officer)
+    address = client.post(url("person_list"), {"q": "Lovelace"})["Location"]
+    token = address.split("search=")[1]
+    response = client.get(url("person_list", site="bravo"), {"search": token})
+    assert response.context["scope"] != "search"
+
+
+def test_a_name_in_the_address_is_not_searched(client, officer, searchable):
+    """Old bookmarks with ?q= show the caseload, not a search: the form posts."""
+    client.force_login(officer)
+    response = client.get(url("person_list"), {"q": "Lovelace"})
+    assert response.status_code == 200
+    assert response.context["scope"] != "search"
+
+
+def test_an_over_long_search_keeps_the_text_typed(client, officer, searchable):
+    client.force_login(officer)
+    response = client.post(url("person_list"), {"q": "y" * 101})
+    assert response.status_code == 200
+    assert "y" * 101 in response.content.decode()
 
 
 # --- Query counts --------------------------------------------------------------------
@@ -330,8 +405,11 @@ LIST_QUERIES = 5
 SEARCH_QUERIES = 6
 # Session, user, memberships; the person; their assessments, carers and cared-for (one
 # query each, with what they show); the audit event; the care plans panel; the start
-# form's choices.
-DETAIL_QUERIES = 10
+# form's choices; the programme panel (their programme cases, the programmes
+# collecting data at the site); one query for each part of the legal record
+# (issue 12): contacts, consent, capacity, attorneys, advocacy, safeguarding
+# (equality comes with the person).
+DETAIL_QUERIES = 18
 
 
 def _people(site, worker, count, **kwargs):
@@ -376,8 +454,9 @@ def test_search_takes_a_fixed_number_of_queries(
 ):
     _people(site_a, manager, rows)
     client.force_login(officer)
+    results = client.post(url("person_list"), {"q": "smith"})["Location"]
     with django_assert_num_queries(SEARCH_QUERIES):
-        response = client.get(url("person_list"), {"q": "smith"})
+        response = client.get(results)
     assert len(names_listed(response)) == rows
 
 
@@ -744,13 +823,17 @@ def test_a_carer_is_found_and_linked(client, officer, person, site_a):
         carer = PersonFactory(site=site_a, given_name="Charles", family_name="Babbage")
     client.force_login(officer)
     page = url("carer_link_create", person.code)
-    found = client.get(page, {"q": "Babb"})
+    posted = client.post(page, {"q": "Babb"})
+    assert posted.status_code == 302
+    assert "Babb" not in posted["Location"]
+    found = client.get(posted["Location"])
     assert "Charles Babbage" in found.content.decode()
     response = client.post(
         page,
         {
             "other": carer.code,
             "direction": "cared_for_by",
+            "relationship": "daughter",
             "willing_to_continue": "yes",
             "able_to_continue": "partly",
             "lives_with": "on",
@@ -772,6 +855,7 @@ def test_linking_the_same_carer_twice_says_so(client, officer, person, site_a):
         {
             "other": link.carer.code,
             "direction": "cared_for_by",
+            "relationship": "daughter",
             "willing_to_continue": "yes",
             "able_to_continue": "yes",
         },
@@ -791,6 +875,7 @@ def test_a_person_of_another_site_cannot_be_linked(client, officer, person, site
         {
             "other": there.code,
             "direction": "carer_of",
+            "relationship": "daughter",
             "willing_to_continue": "yes",
             "able_to_continue": "yes",
         },

@@ -373,8 +373,8 @@ def test_a_refused_stale_edit_of_the_plan_takes_a_fixed_number_of_queries(
     # Session, user, memberships; the plan with its person; the service's savepoint,
     # the plan locked and found stale, rolled back and released; the plan as now
     # saved (the session row is not written on every request); the view recorded in
-    # the audit trail.
-    with django_assert_num_queries(10):
+    # the audit trail; the assessment's risks, which the contingency answers.
+    with django_assert_num_queries(11):
         refused = client.post(
             url("plan_edit", plan.code), data | {"person_views": "Mine."}
         )

@@ -166,7 +166,9 @@ def test_after_a_review_the_pdf_gives_the_next_review_date_not_the_last(
 # outcomes, decisions, reviews and their ratings (one query each); the assessment's
 # outcomes and needs; the print's audit event. (The session is not written: at most
 # once a minute, see sites/accounts/sessions.py.)
-PDF_QUERIES = 12
+# Issue 12: + the assessment's risks, and who to contact (contacts, attorneys, the
+# advocate, consents to sharing, the preferred format).
+PDF_QUERIES = 12 + 6
 
 
 @pytest.mark.usefixtures("site_limits")

@@ -47,6 +47,10 @@ def test_officer_records_an_assessment_and_sees_eligibility_explained(page, demo
     _save(outcomes)
 
     wellbeing = page.locator("#section-wellbeing")
+    # Nothing is preselected: every area is answered.
+    rows = wellbeing.locator(".wellbeing-row")
+    for i in range(rows.count()):
+        rows.nth(i).get_by_label("Impact").select_option(label="No impact")
     wellbeing.locator(
         ".wellbeing-row", has_text="Physical and mental health"
     ).get_by_label("Impact").select_option(label="Significant impact")

@@ -43,6 +43,7 @@ def test_officer_builds_a_flexible_plan_that_goes_to_panel_and_prints(page, demo
     page.get_by_label(re.compile("quality time together at mealtimes")).check()
     page.get_by_label("How many times").fill("1")
     page.get_by_label("Cost each time (£)").fill("36.00")
+    page.get_by_label("What the person asked for").check()
     page.get_by_role("button", name="Save the response").click()
     expect(page.get_by_text("£36.00 a week").first).to_be_visible()
     expect(page.locator("#cost")).to_contain_text("+£36.00")

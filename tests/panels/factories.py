@@ -13,7 +13,7 @@ from panels import services
 from panels.models import Decision, Panel, PanelMember
 from sites.permissions import Role
 from tests.factories import StandardServiceFactory, member
-from tests.plan_factories import plan_with
+from tests.plan_factories import CONTINGENCY, plan_with
 
 PERSON_VIEWS = "I would rather go to the allotment club than sit in a day centre."
 RECOMMENDATION = "Transport to the allotment club meets the need for less money."
@@ -70,6 +70,7 @@ def plan_awaiting_panel(site, officer, *, cost="45.00", times=1, replaced="30.00
         expected_version=plan.version,
         person_views=PERSON_VIEWS,
         officer_recommendation=RECOMMENDATION,
+        contingency_plan=CONTINGENCY,
     )
     plan = plan_services.submit_plan(plan, by=officer)
     assert plan.status == CarePlan.Status.AWAITING_PANEL

@@ -83,8 +83,10 @@ def test_the_programme_home_takes_a_fixed_number_of_queries(
         ProgrammeSiteFactory(programme=programme, site=SiteFactory(slug=f"extra-{n}"))
     client.force_login(officer)
     # Session, user; the programme; the user's memberships; their programme roles;
-    # the participating sites' ids; the participants with their people.
-    with django_assert_num_queries(7):
+    # the participating sites' ids; the participants with their people; the
+    # schedule's progress; the next milestones; the next meeting (none here); the
+    # open actions.
+    with django_assert_num_queries(11):
         response = client.get(home(programme))
     assert len(response.context["participants"]) == 4
 

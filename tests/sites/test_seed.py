@@ -37,8 +37,9 @@ def test_seed_demo_creates_the_three_sites_and_accounts_and_is_idempotent():
         ("northshire", "assessing_officer")
     ]
     assert User.objects.get(username="admin").is_superuser
-    assert User.objects.count() == 11
-    assert Membership.objects.count() == 11
+    # Ten staff, the programme's five (advisors and project coordinators), admin.
+    assert User.objects.count() == 16
+    assert Membership.objects.count() == 16
     assert "olivia" in output
     assert "carehub-demo" in output
 

@@ -234,7 +234,9 @@ def test_case_studies_wait_for_their_drafter_the_sites_advisor_and_coordinator(
 
 
 # Queries on the home page, by role: session, user, memberships (with the unread
-# count), then each section the member's rules give them.
+# count), the programmes block (the site's programmes, the member's open actions: 2),
+# then each section the member's rules give them.
+PROGRAMME_BLOCK = 2
 HOME_QUERIES = {
     # my plans 1, reviews 2 (rows, counts), case studies 1
     Role.ASSESSING_OFFICER: 7,
@@ -254,6 +256,11 @@ HOME_QUERIES = {
 HOME_QUERIES_NOTHING_TO_SIGN = {
     role: count - (2 if role in {Role.TEAM_MANAGER, Role.SENIOR_MANAGER} else 0)
     for role, count in HOME_QUERIES.items()
+}
+HOME_QUERIES = {role: count + PROGRAMME_BLOCK for role, count in HOME_QUERIES.items()}
+HOME_QUERIES_NOTHING_TO_SIGN = {
+    role: count + PROGRAMME_BLOCK
+    for role, count in HOME_QUERIES_NOTHING_TO_SIGN.items()
 }
 
 

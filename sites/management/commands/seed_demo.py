@@ -35,6 +35,10 @@ class Command(BaseCommand):
         with quiet_mail, transaction.atomic(), scopes_disabled():
             for module in app_modules("demo"):
                 module.seed_demo(self.stdout)
+            # Programme casework reads what every app's demo left (e.g. the Evans
+            # plan, approved by the panels demo), so it is seeded last.
+            for module in app_modules("programme_demo"):
+                module.seed_programme_demo(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Demo accounts (password: {demo_password()}):")
         for username, first, last, roles in ACCOUNTS:

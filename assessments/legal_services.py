@@ -1,0 +1,105 @@
+"""Everything that changes a person's legal record. Views, seeding and tests call these.
+
+Each change is audited with the record's model and public id, never its content.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from sites.audit import record_event
+from sites.models import AuditEvent
+from sites.shortcuts import lock_row
+from sites.versioning import STALE, check_version, save_versioned
+
+from .legal import Consent, EqualityRecord, SafeguardingConcern
+
+STALE_MESSAGE = (
+    "Someone else changed this record while you were editing it. Your changes are "
+    "shown below; check them against the latest and save again."
+)
+
+
+def _audit(record, by, action):
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=record.site,
+        obj=record,
+        action=action,
+    )
+
+
+@transaction.atomic
+def add_record(model, *, person, by, noun, **fields):
+    """Add a row (a consent, a contact...) to the person's legal record."""
+    record = model(site=person.site, person=person, recorded_by=by, **fields)
+    if isinstance(record, Consent) and record.withdrawn_on:
+        record.withdrawal_recorded_by = by
+    record.full_clean(exclude=["site", "person", "recorded_by"])
+    record.save()
+    _audit(record, by, f"{noun.capitalize()} recorded")
+    return record
+
+
+@transaction.atomic
+def change_record(record, *, by, expected_version, noun, **fields):
+    """Change a row of the legal record, refusing a stale save."""
+    locked = lock_row(record)
+    check_version(locked, expected_version, message=STALE_MESSAGE)
+    action = f"{noun.capitalize()} changed"
+    if isinstance(locked, Consent):
+        newly_withdrawn = fields.get("withdrawn_on") and not locked.withdrawn_on
+        if newly_withdrawn:
+            locked.withdrawal_recorded_by = by
+            action = "Consent withdrawn"
+        elif not fields.get("withdrawn_on"):
+            locked.withdrawal_recorded_by = None
+    closing = fields.get("closed_on") and getattr(locked, "is_open", False)
+    if isinstance(locked, SafeguardingConcern) and closing:
+        action = "Safeguarding concern closed"
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean(exclude=["site", "person", "recorded_by"])
+    save_versioned(locked)
+    _audit(locked, by, action)
+    return locked
+
+
+@transaction.atomic
+def raise_safeguarding_concern(*, person, by, **fields):
+    """A concern raised from the person page: shown to everyone who can open the
+    record until it is closed."""
+    concern = SafeguardingConcern(
+        site=person.site, person=person, recorded_by=by, **fields
+    )
+    concern.full_clean(exclude=["site", "person", "recorded_by"])
+    concern.save()
+    _audit(concern, by, "Safeguarding concern raised")
+    return concern
+
+
+@transaction.atomic
+def save_equality(*, person, by, expected_version, **fields):
+    """Record or change equality and communication details (one record a person)."""
+    # The person's row is locked so that two first saves cannot both create one.
+    lock_row(person)
+    current = EqualityRecord.objects.filter(person=person).first()
+    if current is None:
+        if expected_version != 0:  # a form for a record nobody has saved carries 0
+            raise ValidationError(STALE_MESSAGE, code=STALE)
+        record = EqualityRecord(site=person.site, person=person, updated_by=by)
+        action = "Equality and communication recorded"
+    else:
+        record = lock_row(current)
+        check_version(record, expected_version, message=STALE_MESSAGE)
+        record.updated_by = by
+        action = "Equality and communication changed"
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.full_clean(exclude=["site", "person", "updated_by"])
+    if record.pk:
+        save_versioned(record)
+    else:
+        record.save()
+    _audit(record, by, action)
+    return record
