@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from sites.audit import record_view
 from sites.decorators import require_rule
 from sites.forms import add_service_errors
 from sites.preserve import preserves_input, restore_input
@@ -56,6 +57,7 @@ def record_add(request, site_slug, code, part):
         else:
             messages.success(request, f"The {spec.noun} has been recorded.")
             return redirect(_person_url(site_slug, person, spec.key))
+    record_view(request, person, action="Record form")
     return render(
         request,
         "assessments/record_form.html",
@@ -93,6 +95,7 @@ def record_edit(request, site_slug, code, part, item):
         else:
             messages.success(request, f"The {spec.noun} has been saved.")
             return redirect(_person_url(site_slug, person, spec.key))
+    record_view(request, person, action="Record form")
     return render(
         request,
         "assessments/record_form.html",
@@ -125,6 +128,7 @@ def safeguarding_raise(request, site_slug, code):
             "record now sees it.",
         )
         return redirect(_person_url(site_slug, person, "safeguarding"))
+    record_view(request, person, action="Safeguarding form")
     return render(
         request,
         "assessments/record_form.html",
@@ -168,6 +172,7 @@ def equality_edit(request, site_slug, code):
         else:
             messages.success(request, "Equality and communication details saved.")
             return redirect(_person_url(site_slug, person, "equality"))
+    record_view(request, person, action="Equality form")
     return render(
         request,
         "assessments/record_form.html",

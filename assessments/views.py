@@ -281,8 +281,9 @@ def person_merge(request, site_slug, code):
                     "as merged into this one.",
                 )
                 return redirect("person_detail", site_slug=site_slug, code=code)
-    if other is not None:
-        record_access(request, other)
+    record_view(request, keep, other, action="Merge form")
+    if results:
+        record_view(request, *results, action="Search results")
     return render(
         request,
         "assessments/person_merge.html",

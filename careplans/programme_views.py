@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import Person
 from carehub.pdf import pdf_response, render_pdf
-from sites.audit import record_access
+from sites.audit import record_access, record_view
 from sites.decorators import require_rule
 from sites.forms import error_text
 from sites.models import AuditEvent, ProgrammeSite
@@ -260,6 +260,7 @@ def case_study_edit(request, site_slug, code):
         else:
             messages.success(request, "The case study has been saved.")
             return redirect("case_study_detail", site_slug=site_slug, code=code)
+    record_view(request, case_study, action="Case study form")
     return render(
         request,
         "careplans/programme/casestudy_form.html",
@@ -344,6 +345,7 @@ def case_study_review(request, site_slug, code):
             return redirect("case_study_detail", site_slug=site_slug, code=code)
     context = _detail_context(request, case_study)
     context["form"] = form
+    record_view(request, case_study, action="Case study review form")
     return render(request, "careplans/programme/casestudy_review.html", context)
 
 
@@ -364,6 +366,7 @@ def case_study_return(request, site_slug, code):
         else:
             messages.success(request, "Returned to the writer with your reasons.")
             return redirect("case_study_detail", site_slug=site_slug, code=code)
+    record_view(request, case_study, action="Case study return form")
     return render(
         request,
         "careplans/programme/casestudy_return.html",
@@ -426,6 +429,7 @@ def unmet_want_edit(request, site_slug, code, unmet_code=None):
         else:
             messages.success(request, "Recorded: wanted but not arranged.")
             return redirect(_plan_url(site_slug, plan))
+    record_view(request, plan, action="Unmet want form")
     return render(
         request,
         "careplans/programme/unmetwant_form.html",

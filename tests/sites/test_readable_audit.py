@@ -210,3 +210,21 @@ def test_the_person_filter_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(19):
         response = client.get(AUDIT, {"person": str(plan.person.code)})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rounds", [1, 4])
+def test_a_page_of_named_events_takes_a_fixed_number_of_queries(
+    client, records, officer, senior, rounds, django_assert_num_queries
+):
+    client.force_login(officer)
+    for _ in range(rounds):
+        client.get(reverse("plan_detail", args=["alpha", records["plan"].code]))
+        client.get(reverse("person_detail", args=["alpha", records["person"].code]))
+        client.get(reverse("meeting_detail", args=["alpha", records["meeting"].code]))
+    client.force_login(senior)
+    # session, user, memberships; the count and the page; one query per kind of
+    # record on the page (person, plan, and the assessments of the fixture's
+    # workflow steps), however many events of each; the form's members.
+    with django_assert_num_queries(9):
+        response = client.get(AUDIT)
+    assert response.status_code == 200

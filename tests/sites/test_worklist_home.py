@@ -160,7 +160,17 @@ def test_unread_notifications_are_listed_until_read(client, site_a, officer):
     assert "Unread notifications" in shown
 
 
-def _case_study(site, officer, manager, status, *, advisor=None, coordinator=None):
+def _case_study(
+    site,
+    officer,
+    manager,
+    status,
+    *,
+    advisor=None,
+    coordinator=None,
+    plan=None,
+    drafted_by=None,
+):
     programme = ProgrammeFactory()
     ProgrammeSiteFactory(
         programme=programme,
@@ -168,7 +178,9 @@ def _case_study(site, officer, manager, status, *, advisor=None, coordinator=Non
         advisor=advisor,
         project_coordinator=coordinator,
     )
-    plan = plan_in_status(S.APPROVED, site=site, officer=officer, manager=manager)
+    plan = plan or plan_in_status(
+        S.APPROVED, site=site, officer=officer, manager=manager
+    )
     case = ProgrammeCase.objects.create(
         site=site,
         programme=programme,
@@ -185,7 +197,7 @@ def _case_study(site, officer, manager, status, *, advisor=None, coordinator=Non
         pseudonym=f"Mr Q ({status})",
         age_band="85-89",
         status=status,
-        drafted_by=officer,
+        drafted_by=drafted_by or officer,
     )
 
 
@@ -258,8 +270,14 @@ def test_the_home_worklist_takes_a_fixed_number_of_queries_per_role(
     client, sited, officer, manager, role, rows, django_assert_num_queries
 ):
     user = member(sited, role)
+    status = {
+        Role.ADVISOR: CaseStudy.Status.IN_REVIEW,
+        Role.SITE_COORDINATOR: CaseStudy.Status.REVIEWED,
+    }.get(role, CaseStudy.Status.DRAFT)
     with scopes_disabled():
+        meeting = make_meeting(make_panel(sited, manager), manager)
         for _ in range(rows):
+            add_plan_item(meeting, officer, manager)
             plan_with(sited, user if role in {Role.ASSESSING_OFFICER} else officer)
             plan_services.submit_plan(plan_with(sited, officer), by=officer)
             done = plan_in_status(
@@ -267,6 +285,16 @@ def test_the_home_worklist_takes_a_fixed_number_of_queries_per_role(
             )
             done.person.allocated_worker = user
             done.person.save()
+            _case_study(
+                sited,
+                officer,
+                manager,
+                status,
+                advisor=user,
+                coordinator=user,
+                plan=done,
+                drafted_by=user,
+            )
             notify(
                 user=user,
                 site=sited,
@@ -301,3 +329,26 @@ def test_sign_offs_say_their_cost_and_whether_it_is_over_my_limit(
     assert "£20.00 a week" in rows[within.code]
     assert "Over your delegated limit" not in rows[within.code]
     assert "Over your delegated limit of £350.00" in rows[over.code]
+
+
+def test_another_app_adds_a_section_by_registering_it(client, officer, monkeypatch):
+    """How a block (a programme's open actions, overdue reviews...) joins the page."""
+    from sites import home
+
+    monkeypatch.setattr(home, "SECTIONS", dict(home.SECTIONS))
+    home.register_section(
+        "first",
+        order=1,
+        template="sites/_home_notifications.html",
+        provide=lambda request: {"title": "Open actions", "notifications": []},
+    )
+    home.register_section(
+        "hidden", order=2, template="does/not/exist.html", provide=lambda r: None
+    )
+    client.force_login(officer)
+
+    body = client.get(HOME).content.decode()
+
+    assert 'id="worklist-first"' in body
+    assert body.index("Open actions") < body.index('id="worklist-my_plans"')
+    assert 'id="worklist-hidden"' not in body
