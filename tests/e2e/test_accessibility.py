@@ -1,8 +1,10 @@
 """Every page kind, signed in as each role: no serious or critical axe-core violation.
 
 Each role crawls the demo from where sign-in lands, following the links it is shown,
-and checks one page of each kind (one URL name; assessment sections by section). The
-``page`` fixture also fails the test on any console error, CSP violation included.
+and checks one page of each kind (one URL name; assessment sections by section): axe at
+desktop width, then the page reflowed at 320 CSS px (WCAG 1.4.10) with nothing pushing
+the body sideways. The ``page`` fixture also fails the test on any console error, CSP
+violation included.
 Pages reached only by submitting a form are checked by the journeys that submit them.
 """
 
@@ -24,6 +26,8 @@ SKIP_NAMES = {"logout"}
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/")
 # A ceiling, so a link explosion shows up as a failure, not as a slow CI.
 MAX_PAGES = 80
+DESKTOP = {"width": 1280, "height": 800}
+NARROW = {"width": 320, "height": 800}
 
 # Each role and page kinds it must reach, so a crawl that silently stops short fails.
 ROLES = {
@@ -54,8 +58,19 @@ def page_kind(path):
     return (match.url_name, *shape)
 
 
+def sideways_scroll(page):
+    """How far the page's body scrolls sideways at 320 CSS px (0 when it reflows)."""
+    page.set_viewport_size(NARROW)
+    try:
+        return page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    finally:
+        page.set_viewport_size(DESKTOP)
+
+
 def crawl(page, start):
-    """Visit one page of each kind reachable by links; return {kind: violations}."""
+    """Visit one page of each kind reachable by links; return {kind: problems}."""
     origin = urlsplit(page.url)
     seen = {page_kind(urlsplit(start).path)}
     queue = deque([start])
@@ -66,6 +81,8 @@ def crawl(page, start):
         assert response.ok, f"{response.status} for {urlsplit(url).path}"
         kind = page_kind(urlsplit(page.url).path)
         found[kind] = serious_violations(page)
+        if overflow := sideways_scroll(page):
+            found[kind].append(_reflow_problem(overflow))
         assert len(found) <= MAX_PAGES, "crawl ran away; narrow the page kinds"
         for href in page.eval_on_selector_all(
             "a[href]", "links => links.map(a => a.href)"
@@ -78,6 +95,15 @@ def crawl(page, start):
                 seen.add(link_kind)
                 queue.append(link._replace(fragment="").geturl())
     return found
+
+
+def _reflow_problem(overflow):
+    return {
+        "id": "reflow-320",
+        "impact": "serious",
+        "help": f"the body scrolls {overflow}px sideways at 320 CSS px (WCAG 1.4.10)",
+        "nodes": [],
+    }
 
 
 def _assert_clean(found):
@@ -103,4 +129,6 @@ def test_pages_before_sign_in_pass_axe(page, demo):
     # The error pages are pages too.
     page.goto("/s/no-such-site/")
     found["404"] = serious_violations(page)
+    if overflow := sideways_scroll(page):
+        found["404"].append(_reflow_problem(overflow))
     _assert_clean(found)
