@@ -25,6 +25,10 @@ from django.template.loader import render_to_string
 register = template.Library()
 
 _FORMISH = (BaseForm, BaseFormSet)
+# What a formset's row calls itself in the summary, when its form says: a form may set
+# ``summary_label``; the assessment's outcome rows already carry ``domain_label``.
+# Otherwise "row 2".
+ROW_NAMES = ("summary_label", "domain_label")
 
 
 @dataclass(frozen=True)
@@ -80,9 +84,16 @@ def _form_errors(form, row=None):
     for bound_field in form.visible_fields():
         label = str(bound_field.label)
         if row is not None:
-            label = f"{label} (row {row})"
+            label = f"{label} ({row})"
         for message in bound_field.errors:
             yield PageError(message, label=label, target=_input_id(bound_field))
+
+
+def _row_name(form, number):
+    for attribute in ROW_NAMES:
+        if name := getattr(form, attribute, None):
+            return str(name)
+    return f"row {number}"
 
 
 def errors_of(forms):
@@ -94,7 +105,7 @@ def errors_of(forms):
         if isinstance(form, BaseFormSet):
             items = [PageError(m) for m in form.non_form_errors()]
             for row, member in enumerate(form.forms, start=1):
-                items.extend(_form_errors(member, row))
+                items.extend(_form_errors(member, _row_name(member, row)))
         else:
             items = list(_form_errors(form))
         for item in items:

@@ -99,6 +99,13 @@ def test_formset_rows_are_told_apart_and_unbound_forms_add_nothing():
     errors = list(errors_of([Rows(data, prefix="r"), Row(), None]))
     assert [(e.label, e.target) for e in errors] == [("Note (row 2)", "id_r-1-note")]
 
+    class Named(Row):
+        summary_label = "Tuesday"
+
+    Rows = forms.formset_factory(Named, extra=0)
+    errors = list(errors_of([Rows(data, prefix="r")]))
+    assert [e.label for e in errors] == ["Note (Tuesday)"]
+
 
 def test_base_finds_forms_and_lists_of_forms_in_the_context_by_itself():
     template = Template(
