@@ -331,8 +331,9 @@ SEARCH_QUERIES = 5
 # query each, with what they show); the audit event; the care plans panel; the start
 # form's choices.
 # + one query for each part of the legal record (issue 12): contacts, consent,
-# capacity, attorneys, advocacy, safeguarding (equality comes with the person).
-DETAIL_QUERIES = 16
+# capacity, attorneys, advocacy, safeguarding, letters (equality comes with the
+# person).
+DETAIL_QUERIES = 17
 
 
 def _people(site, worker, count, **kwargs):
