@@ -53,6 +53,7 @@ CAPABILITIES: dict[str, str] = {
     "decide_at_panel": "Record panel decisions (when chair, or present at the meeting)",
     "chairs_action": "Decide urgent plans between meetings as the panel's chair",
     "view_audit": "See the site's audit events",
+    "manage_letters": "Word the site's letters (eligibility decisions and others)",
     # The collaborative programme, at the site: identifiable casework stays here.
     "make_programme_case": "Include a person in a collaborative programme as a case",
     "view_case_studies": "Read the site's case studies for the programme, drafts too",
@@ -73,7 +74,13 @@ CAPABILITIES: dict[str, str] = {
 _EVERYONE = {"view_site"}
 _PRACTICE = {"view_people", "edit_people", "assess", "plan", "review_plan"}
 _PROGRAMME_CASES = {"make_programme_case", "draft_case_study", "view_case_studies"}
-_MANAGING = {"view_all_caseloads", "sign_off_plan", "view_team_reviews", "view_panel"}
+_MANAGING = {
+    "view_all_caseloads",
+    "sign_off_plan",
+    "view_team_reviews",
+    "view_panel",
+    "manage_letters",
+}
 _PANEL = {"view_people", "view_panel", "decide_at_panel"}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -301,6 +308,11 @@ RULES: dict[str, Rule] = _rules(
         "raise_safeguarding_concerns",
         "Raise a safeguarding concern about a person whose record they can open",
         all_of={"view_people"},
+    ),
+    _write(
+        "word_letters",
+        "Word the site's letters: the templates letters are made from",
+        all_of={"manage_letters"},
     ),
     _write(
         "record_assessments",

@@ -32,6 +32,9 @@ SITE_URLS = {
     },
     "safeguarding_raise": lambda r: {"code": r["person"].code},
     "equality_edit": lambda r: {"code": r["person"].code},
+    "letter_template_edit": None,
+    "letter_send": lambda r: {"code": r["assessment"].code},
+    "letter_pdf": lambda r: {"code": r["letter"].code},
     "assessment_detail": lambda r: {"code": r["assessment"].code},
     "assessment_section": lambda r: {
         "code": r["assessment"].code,
