@@ -202,6 +202,23 @@ class PublishedCaseStudy(models.Model):
         ARCHIVED = "archived", "Archived"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    # The snapshot follows its case study's last steps.
+    WORKFLOW = Workflow(
+        Status,
+        Step(
+            "present",
+            {Status.APPROVED},
+            Status.PRESENTED,
+            action="Shared case study presented at a meeting",
+        ),
+        Step(
+            "archive",
+            {Status.APPROVED, Status.PRESENTED},
+            Status.ARCHIVED,
+            action="Shared case study archived",
+        ),
+    )
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="published_case_studies"

@@ -20,6 +20,7 @@ from assessments.models import Assessment, Person, StandardService
 from sites.models import Membership, ProgrammeSite, Site
 from sites.permissions import PROGRAMME_COORDINATOR, Role
 from sites.programmes import Programme, ProgrammeMembership
+from sites.workflow import transition
 
 from . import programme_services as ps
 from . import services
@@ -166,10 +167,7 @@ def _programme(carl):
             created_by=carl,
         )
     if programme.status == Programme.Status.PLANNING:
-        Programme.objects.filter(pk=programme.pk).update(
-            status=Programme.Status.COLLECTING
-        )
-        programme.refresh_from_db()
+        programme = transition(programme, Programme.WORKFLOW.start_collecting, by=carl)
     ProgrammeMembership.objects.get_or_create(
         programme=programme, user=carl, role=PROGRAMME_COORDINATOR
     )

@@ -20,7 +20,7 @@ from sites.audit import record_event
 from sites.models import AuditEvent, ProgrammeSite
 from sites.money import format_gbp
 from sites.programmes import Programme
-from sites.workflow import apply, can_take, lock
+from sites.workflow import apply, can_take, lock, transition
 
 from . import pseudonymise as pz
 from .models import (
@@ -820,18 +820,17 @@ def approve_case_study(case_study, *, by):
     return apply(locked, STEP.approve, by=by, published=snapshot)
 
 
-def _move_snapshot(locked, status):
-    if locked.published_id:
-        PublishedCaseStudy.objects.filter(pk=locked.published_id).update(
-            status=status, updated_at=timezone.now()
-        )
+def _move_snapshot(locked, step, by):
+    snapshot = locked.published
+    if snapshot is not None and can_take(snapshot, step):
+        transition(snapshot, step, by=by)
 
 
 @transaction.atomic
 def present_case_study(case_study, *, by):
     locked = lock(case_study, STEP.present)
     _only_coordinator(locked, by)
-    _move_snapshot(locked, PublishedCaseStudy.Status.PRESENTED)
+    _move_snapshot(locked, PublishedCaseStudy.WORKFLOW.present, by)
     return apply(locked, STEP.present, by=by)
 
 
@@ -839,7 +838,7 @@ def present_case_study(case_study, *, by):
 def archive_case_study(case_study, *, by):
     locked = lock(case_study, STEP.archive)
     _only_coordinator(locked, by)
-    _move_snapshot(locked, PublishedCaseStudy.Status.ARCHIVED)
+    _move_snapshot(locked, PublishedCaseStudy.WORKFLOW.archive, by)
     return apply(locked, STEP.archive, by=by)
 
 

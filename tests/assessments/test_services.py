@@ -86,7 +86,8 @@ def test_a_needs_assessment_starts_with_ten_outcomes_and_nine_wellbeing_areas(
     impacts = list(assessment.wellbeing_impacts.all())
     assert [w.area for w in impacts] == [a.value for a in WellbeingArea]
     assert len(impacts) == 9
-    assert all(w.level == "none" for w in impacts)
+    # Unanswered: nothing is preselected, the officer chooses (issue 9).
+    assert all(w.level == "" for w in impacts)
     assert assessment.status == Assessment.Status.DRAFT
     assert assessment.started_by == officer
     assert assessment.assessment_date == timezone.localdate()
