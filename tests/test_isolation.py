@@ -97,6 +97,7 @@ PROGRAMME_URLS = {
     "programme_figures": None,
     "programme_unmet_need": None,
     "programme_rebase": None,
+    "programme_figures_csv": None,
     "meeting_case_studies": lambda r: {"code": _collaborative_meeting(r).code},
     "meeting_pack": lambda r: {"code": _collaborative_meeting(r).code},
     "programme_evaluation": None,
