@@ -702,6 +702,11 @@ class ShownFigure:
     disclosed: bool
 
     @property
+    def totals(self):
+        """[(category, the programme's cell)] for templates."""
+        return list(zip(self.table.categories, self.table.column_totals, strict=True))
+
+    @property
     def lines(self):
         """[(label, [(cell, share or None), ...], row total)] for templates."""
         lines = []
