@@ -108,9 +108,11 @@ def save_evaluation(programme, *, site, answers, versions, by, request=None):
     lock(programme, Programme.WORKFLOW.change)
     existing = {
         a.question: a
-        for a in EvaluationAnswer.objects.select_for_update().filter(
-            programme=programme, site=site
-        )
+        # Ordered by question alone: the model's ordering joins the (nullable) site,
+        # which PostgreSQL cannot lock.
+        for a in EvaluationAnswer.objects.select_for_update()
+        .filter(programme=programme, site=site)
+        .order_by("question")
     }
     for question in answers:
         current = existing.get(question)

@@ -14,6 +14,9 @@ urlpatterns = [
     ),
     path("figures/rebase/", views.programme_rebase, name="programme_rebase"),
     path(
+        "figures/figures.csv", views.programme_figures_csv, name="programme_figures_csv"
+    ),
+    path(
         "meetings/<uuid:code>/case-studies/",
         views.meeting_case_studies,
         name="meeting_case_studies",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from carehub.pdf import pdf_response, render_pdf
 from sites import disclosure
 from sites.audit import record_access
+from sites.csvsafe import csv_response
 from sites.decorators import require_rule
 from sites.forms import add_service_errors
 from sites.models import AuditEvent
@@ -73,8 +74,78 @@ def programme_figures(request, programme_slug):
         "programme": programme,
         **_programme_figures(programme, with_charts=True),
         "may_rebase": allows(request, "run_programme"),
+        "may_export": allows(request, "export_programme_data"),
     }
     return render(request, "programmes/figures/dashboard.html", context)
+
+
+def _figure_lines(programme, shown):
+    """The disclosed figures as CSV rows: figure, site, category, the figure shown
+    and what it means ("fewer than 8", "leaves out figures shown as *")."""
+    for figure in shown.values():
+        if isinstance(figure, figures.ShownFigure):
+            table = figure.table
+            for row in table.rows:
+                for category, cell in zip(table.categories, row.cells, strict=True):
+                    yield [
+                        figure.title,
+                        row.label,
+                        category,
+                        cell.display,
+                        cell.explanation,
+                    ]
+            for category, cell in zip(
+                table.categories, table.column_totals, strict=True
+            ):
+                yield [
+                    figure.title,
+                    "All sites",
+                    category,
+                    cell.display,
+                    cell.explanation,
+                ]
+        else:
+            for label, value, count in figure.rows:
+                yield [figure.title, label, "Average", "*" if value is None else value]
+                yield [
+                    figure.title,
+                    label,
+                    "Taken over",
+                    count.display,
+                    count.explanation,
+                ]
+            value, count = figure.programme
+            yield [
+                figure.title,
+                "All sites",
+                "Average",
+                "*" if value is None else value,
+            ]
+            yield [
+                figure.title,
+                "All sites",
+                "Taken over",
+                count.display,
+                count.explanation,
+            ]
+
+
+@require_http_methods(["GET"])
+@require_rule("export_programme_data")
+def programme_figures_csv(request, programme_slug):
+    """The programme's figures as a CSV, disclosed as on the page (safe to open in
+    a spreadsheet). Every export is audited."""
+    programme = request.programme
+    context = _programme_figures(programme)
+    lines = list(_figure_lines(programme, context["shown"]))
+    record_access(
+        request, programme, kind=AuditEvent.Kind.EXPORT, action="Programme figures"
+    )
+    return csv_response(
+        lines,
+        filename=f"programme-figures-{programme.slug}.csv",
+        header=["Figure", "Site", "Category", "Figure shown", "Note"],
+    )
 
 
 @require_http_methods(["GET"])

@@ -4,8 +4,10 @@ programme cases, per site, for the whole programme and month by month.
 These are **named cross-site programme queries** (docs/architecture.md, "The short
 list of unscoped places"): each reads site-scoped tables for every participating
 site at once, with scopes disabled, and returns counts and sums only, never a row
-about a person. Every figure is **one query** grouped by site (or by month), never a
-Python loop over rows.
+about a person. Each source table (responses, unmet wants, delivery at review,
+outcome ratings, plans' costs, panel decisions) is read by **one query** grouped by
+site and month; the per-site tables and the monthly series are added up from those
+aggregate rows (at most sites x months x categories), never from rows about people.
 
 Who reads what:
 
@@ -698,6 +700,11 @@ class ShownFigure:
     table: disclosure.DisclosedTable
     parts_of_a_whole: bool
     disclosed: bool
+
+    @property
+    def totals(self):
+        """[(category, the programme's cell)] for templates."""
+        return list(zip(self.table.categories, self.table.column_totals, strict=True))
 
     @property
     def lines(self):

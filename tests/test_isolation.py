@@ -151,6 +151,7 @@ PROGRAMME_URLS = {
     "programme_figures": None,
     "programme_unmet_need": None,
     "programme_rebase": None,
+    "programme_figures_csv": None,
     "meeting_case_studies": lambda r: {"code": r["programme_meeting"].code},
     "meeting_pack": lambda r: {"code": r["programme_meeting"].code},
     "programme_evaluation": None,

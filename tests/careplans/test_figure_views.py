@@ -162,6 +162,37 @@ def test_the_programme_unmet_need_register_is_disclosed(
     assert "Something wanted (synthetic)" not in response.content.decode()
 
 
+def test_the_coordinator_downloads_the_figures_disclosed_and_audited(
+    client, programme, coordinator, officer, site_a, unscoped
+):
+    add_cases(programme, site_a, officer, 3)
+    client.force_login(coordinator)
+    response = client.get(reverse("programme_figures_csv", args=[programme.slug]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.startswith('"Figure","Site","Category","Figure shown","Note"')
+    assert (
+        '"Whose idea each response was","Alpha Council","Asked for by the person","*"'
+        in text
+    )
+    assert (
+        '"Programme cases","All sites","People included as programme cases","0",'
+        '"leaves out figures shown as *"' in text
+    )
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
+    assert event.programme == programme
+    assert event.user == coordinator
+
+
+def test_a_participant_without_the_export_rule_cannot_download(
+    client, programme, officer
+):
+    client.force_login(officer)
+    url = reverse("programme_figures_csv", args=[programme.slug])
+    assert client.get(url).status_code == 403
+
+
 # -- re-basing ------------------------------------------------------------------------
 
 
