@@ -29,5 +29,11 @@ def test_officer_signs_in_sees_her_site_and_cannot_open_another(page, demo):
 
 def test_wrong_password_is_explained_and_the_user_name_kept(page, demo):
     sign_in(page, "olivia", password="not-her-password")
-    expect(page.get_by_text("correct username and password")).to_be_visible()
+    # Said in the error summary at the top and again in the form.
+    expect(page.locator(".error-summary")).to_contain_text(
+        "correct username and password"
+    )
+    expect(
+        page.locator("form").get_by_text("correct username and password")
+    ).to_be_visible()
     expect(page.get_by_label("Username")).to_have_value("olivia")

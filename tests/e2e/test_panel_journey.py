@@ -41,7 +41,11 @@ def test_chair_decides_with_conditions_and_the_officer_hears_back(page, demo):
     page.get_by_label("Reasons for the decision").fill("Reasons")
     page.get_by_role("button", name="Record the decision").click()
     # Too short: told why, nothing lost.
-    expect(page.get_by_text(re.compile("in a sentence or more"))).to_be_visible()
+    # Said in the error summary at the top and again beside the field.
+    expect(page.locator(".error-summary")).to_contain_text("in a sentence or more")
+    expect(
+        page.locator("form").get_by_text(re.compile("in a sentence or more"))
+    ).to_be_visible()
     expect(page.get_by_label("Reasons for the decision")).to_have_value("Reasons")
 
     page.get_by_label("Reasons for the decision").fill(
