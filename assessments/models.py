@@ -557,11 +557,11 @@ class AssessmentSection(SiteScoped, Versioned):
         CARER = "carer", "Their caring role"
         OUTCOMES = "outcomes", "Care Act outcomes"
         WELLBEING = "wellbeing", "Impact on wellbeing"
+        FLUCTUATION = "fluctuation", "Needs that fluctuate"
         ELIGIBILITY = "eligibility", "Eligibility"
         NEEDS = "needs", "Needs, and what would usually be offered"
-        DESIRED_OUTCOMES = "desired_outcomes", "What they want, in their own words"
-        FLUCTUATION = "fluctuation", "Needs that fluctuate"
         RISKS = "risks", "Risks"
+        DESIRED_OUTCOMES = "desired_outcomes", "What they want, in their own words"
 
     # The sections whose answers eligibility is worked out from: saving one clears a
     # confirmation and moves the eligibility section's version on.

@@ -88,10 +88,10 @@ def test_a_bound_section_carries_only_what_it_declares(site_a, officer):
 
 @pytest.mark.parametrize(
     ("section", "feeds"),
-    [(s, s.key in {"outcomes", "wellbeing"}) for s in sections.SECTIONS],
+    [(s, s.key in {"outcomes", "wellbeing", "fluctuation"}) for s in sections.SECTIONS],
     ids=lambda v: getattr(v, "key", str(v)),
 )
-def test_only_outcomes_and_wellbeing_feed_eligibility(section, feeds):
+def test_only_outcomes_wellbeing_and_fluctuation_feed_eligibility(section, feeds):
     assert section.feeds_eligibility is feeds
 
 

@@ -33,6 +33,10 @@ def test_officer_builds_a_flexible_plan_that_goes_to_panel_and_prints(page, demo
     page.get_by_label("The person's and carer's views on this plan").fill(
         "He would love to get back to bowls."
     )
+    # A plan is submitted only with its contingency (issue 12).
+    page.get_by_label("If things go wrong (contingency plan)").fill(
+        "If the sitter cannot come, the agency rings Mr Evans and sends another."
+    )
     page.get_by_role("button", name="Save").click()
 
     page.get_by_role("link", name="Add a response").click()
