@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_letters'),
+        ('assessments', '0010_merge_letters'),
     ]
 
     operations = [
