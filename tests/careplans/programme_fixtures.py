@@ -96,7 +96,11 @@ def in_focus(cast, site_a, officer, manager):
 
         plan = services.create_plan(person=person, assessment=assessment, by=officer)
         plan = services.update_plan(
-            plan, by=officer, expected_version=plan.version, start_date=date.today()
+            plan,
+            by=officer,
+            expected_version=plan.version,
+            start_date=date.today(),
+            contingency_plan="The duty team is rung if the transport does not come.",
         )
         add_response(
             plan,
