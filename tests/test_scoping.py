@@ -73,7 +73,8 @@ def test_the_registry_finds_the_tenant_models_and_their_history():
     labels = {_label(m) for m in ALL_SCOPED}
     assert {"assessments.Person", "assessments.HistoricalPerson"} <= labels
     assert {"panels.Decision", "panels.HistoricalDecision"} <= labels
-    assert len(HISTORY_MODELS) == 36  # 26, + 10 of the legal record (issue 12)
+    # 26, + 10 of the legal record (issue 12), + 1 plan contributions (issue 10)
+    assert len(HISTORY_MODELS) == 37
 
 
 def test_every_model_with_a_site_key_is_scoped_or_listed():
@@ -89,9 +90,11 @@ def test_models_without_history_are_the_ones_the_docs_name():
     without = {_label(m) for m in TENANT_MODELS if _history(m) is None}
     assert without == {
         "assessments.AssessmentSection",
+        "careplans.PlanContribution",
         "careplans.PlanDecision",
         "careplans.ResponseOutcome",
         "panels.DecisionPresence",
+        "panels.ResponseDecision",
         "sites.Notification",
     }
 
