@@ -19,6 +19,7 @@ from .legal import (
     SafeguardingConcern,
     YesNo,
 )
+from .letters import LetterTemplate, unknown_placeholders
 from .models import Assessment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -476,3 +477,31 @@ RiskFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class LetterTemplateForm(LimitTextMixin, forms.ModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ["subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 18})}
+        help_texts = {
+            "body": "Plain words. The names in {curly brackets} are filled in for each "
+            "letter (listed beside the form)."
+        }
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("subject", "body"):
+            unknown = unknown_placeholders(self.kind, cleaned.get(name, ""))
+            if unknown:
+                self.add_error(
+                    name,
+                    "These names cannot be filled in: "
+                    + ", ".join(f"{{{u}}}" for u in unknown)
+                    + ". Use only the names listed.",
+                )
+        return cleaned

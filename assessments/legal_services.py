@@ -12,6 +12,7 @@ from sites.shortcuts import lock_row
 from sites.versioning import STALE, check_version, save_versioned
 
 from .legal import Consent, EqualityRecord, SafeguardingConcern
+from .letters import DEFAULTS, Letter, LetterKind, LetterTemplate, fill
 
 STALE_MESSAGE = (
     "Someone else changed this record while you were editing it. Your changes are "
@@ -103,3 +104,97 @@ def save_equality(*, person, by, expected_version, **fields):
         record.save()
     _audit(record, by, action)
     return record
+
+
+# --- letters -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_letter_template(*, site, kind, by, expected_version, subject, body):
+    """Word a kind of letter the site's own way (versioned, audited)."""
+    current = LetterTemplate.objects.filter(site=site, kind=kind).first()
+    if current is None:
+        if expected_version != 0:
+            raise ValidationError(STALE_MESSAGE, code=STALE)
+        template = LetterTemplate(site=site, kind=kind, updated_by=by)
+    else:
+        template = lock_row(current)
+        check_version(template, expected_version, message=STALE_MESSAGE)
+        template.updated_by = by
+    template.subject, template.body = subject, body
+    if template.pk:
+        save_versioned(template)
+    else:
+        template.save()
+    _audit(template, by, "Letter template changed")
+    return template
+
+
+def letter_wording(site, kind):
+    """(subject, body) the site sends for ``kind``: its own, or the default."""
+    template = LetterTemplate.objects.filter(site=site, kind=kind).first()
+    if template is not None:
+        return template.subject, template.body
+    return DEFAULTS[kind]
+
+
+def _lines(items):
+    return "\n".join(f"• {item}" for item in items) or "• None recorded."
+
+
+@transaction.atomic
+def send_eligibility_letter(assessment, *, by):
+    """The written record of the eligibility determination and its reasons (Care Act
+    s13), to the person assessed (the carer, for a carer's assessment); kept word for
+    word on their record and audited."""
+    from .models import Assessment
+    from .parts import equality_of
+    from .services import compute_eligibility
+
+    locked = lock_row(assessment)
+    if locked.eligibility_confirmed_at is None:
+        raise ValidationError(
+            "Confirm the eligibility decision before sending the letter.",
+            code="not_confirmed",
+        )
+    person = locked.person
+    result = compute_eligibility(locked)
+    if locked.eligibility_result:
+        decision = (
+            "We have decided that you have eligible needs: needs the council must "
+            "meet under the Care Act 2014. We will now agree a plan with you."
+        )
+    else:
+        decision = (
+            "We have decided that your needs are not eligible needs under the Care "
+            "Act 2014. We can still give you information and advice about help in "
+            "your area."
+        )
+    worker = person.allocated_worker
+    values = {
+        "name": person.full_name,
+        "assessment_kind": "carer's assessment"
+        if locked.kind == Assessment.Kind.CARER
+        else "needs assessment",
+        "assessment_date": f"{locked.assessment_date:%-d %B %Y}",
+        "decision": decision,
+        "reasons": _lines(result.reasons),
+        "needs": _lines(need.description for need in locked.needs.all()),
+        "worker": worker.get_full_name() if worker else "our team",
+        "site": locked.site.name,
+        "duty_phone": locked.site.duty_phone or "the number on our website",
+    }
+    subject, body = letter_wording(locked.site, LetterKind.ELIGIBILITY)
+    equality = equality_of(person)
+    letter = Letter.objects.create(
+        site=locked.site,
+        person=person,
+        assessment=locked,
+        kind=LetterKind.ELIGIBILITY,
+        subject=fill(subject, values),
+        body=fill(body, values),
+        large_print=bool(equality and equality.large_print),
+        sent_by=by,
+    )
+    _audit(letter, by, "Letter sent: eligibility determination")
+    return letter

@@ -6,19 +6,22 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from sites.audit import record_view
+from carehub.pdf import pdf_response, render_pdf
+from sites.audit import record_access, record_view
 from sites.decorators import require_rule
-from sites.forms import add_service_errors
+from sites.forms import add_service_errors, error_text
+from sites.models import AuditEvent
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 from sites.versioning import VersionedEdit
 
 from . import legal_services as services
 from .legal import EqualityRecord
-from .legal_forms import EqualityForm, SafeguardingRaiseForm
-from .models import Person
+from .legal_forms import EqualityForm, LetterTemplateForm, SafeguardingRaiseForm
+from .letters import PLACEHOLDERS, Letter, LetterKind, LetterTemplate
+from .models import Assessment, Person
 from .parts import BY_KEY
 
 
@@ -185,3 +188,95 @@ def equality_edit(request, site_slug, code):
             "not to say”.",
         },
     )
+
+
+# --- letters -------------------------------------------------------------------------------
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_rule("word_letters")
+def letter_template_edit(request, site_slug):
+    """The site's wording of a kind of letter (``?kind=``; the default until
+    changed)."""
+    kind = request.GET.get("kind", LetterKind.ELIGIBILITY)
+    if kind not in LetterKind.values:
+        raise Http404("No such letter.")
+    template = LetterTemplate.objects.filter(site=request.site, kind=kind).first()
+    subject, body = services.letter_wording(request.site, kind)
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = LetterTemplateForm(
+        data,
+        instance=template,
+        kind=kind,
+        initial={"subject": subject, "body": body},
+    )
+    edit = VersionedEdit.start(template.version if template else 0, data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_letter_template(
+                site=request.site,
+                kind=kind,
+                by=request.user,
+                expected_version=edit.version,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            edit.refused(
+                error,
+                form=form,
+                latest=lambda: (
+                    LetterTemplate.objects.filter(site=request.site, kind=kind).first()
+                    or LetterTemplate(version=0)
+                ),
+            )
+        else:
+            messages.success(request, "The letter's wording has been saved.")
+            return redirect(request.get_full_path())
+    return render(
+        request,
+        "assessments/letter_template_form.html",
+        {
+            "form": form,
+            "edit": edit,
+            "kind_label": LetterKind(kind).label,
+            "placeholders": PLACEHOLDERS[kind],
+            "customised": template is not None,
+        },
+    )
+
+
+@require_POST
+@require_rule("record_assessments")
+def letter_send(request, site_slug, code):
+    """Make and record the eligibility letter; it is printed from the person page."""
+    assessment = get_for_site(
+        Assessment.objects.select_related("person", "site"), request.site, code=code
+    )
+    try:
+        services.send_eligibility_letter(assessment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("assessment_detail", site_slug=site_slug, code=code)
+    messages.success(
+        request,
+        "The letter is recorded on the person's record. Print it from their page.",
+    )
+    return redirect(_person_url(site_slug, assessment.person, "letters"))
+
+
+@require_http_methods(["GET"])
+@require_rule("see_people")
+def letter_pdf(request, site_slug, code):
+    letter = get_for_site(
+        Letter.objects.select_related("person", "site", "sent_by"),
+        request.site,
+        code=code,
+    )
+    pdf = render_pdf(
+        "pdf/letter.html",
+        {"letter": letter, "large_print": letter.large_print},
+        request=request,
+    )
+    record_access(request, letter, kind=AuditEvent.Kind.PRINT, action="Letter PDF")
+    return pdf_response(pdf, f"letter-{letter.code}.pdf")

@@ -758,3 +758,4 @@ from .legal import (  # noqa: E402, F401
     Risk,
     SafeguardingConcern,
 )
+from .letters import Letter, LetterTemplate  # noqa: E402, F401

@@ -18,6 +18,7 @@ from .legal import (
     Risk,
     SafeguardingConcern,
 )
+from .letters import Letter
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,9 @@ def record_for_page(person):
         "safeguarding": rows["safeguarding"],
         "open_concerns": [c for c in rows["safeguarding"] if c.is_open],
         "equality": equality_of(person),
+        "letters": list(
+            Letter.objects.filter(person=person).select_related("sent_by", "assessment")
+        ),
     }
 
 

@@ -93,7 +93,17 @@ def update_person(person, *, by, expected_version, **fields):
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean(exclude=["site"])
-    save_versioned(locked)
+    try:
+        with transaction.atomic():
+            save_versioned(locked)
+    except IntegrityError:
+        # The same name and date of birth, or NHS number, as another record.
+        raise ValidationError(
+            "Someone else at this site is recorded with this name and date of birth "
+            "or NHS number. If they are the same person, a team manager can merge "
+            "the two records.",
+            code="duplicate",
+        ) from None
     record_event(
         kind=AuditEvent.Kind.TRANSITION,
         user=by,

@@ -40,6 +40,18 @@ urlpatterns = [
         legal_views.equality_edit,
         name="equality_edit",
     ),
+    # Letters the law requires (issue 12, item 9).
+    path(
+        "letters/wording/",
+        legal_views.letter_template_edit,
+        name="letter_template_edit",
+    ),
+    path(
+        "assessments/<uuid:code>/letters/eligibility/",
+        legal_views.letter_send,
+        name="letter_send",
+    ),
+    path("letters/<uuid:code>/letter.pdf", legal_views.letter_pdf, name="letter_pdf"),
     path("assessments/<uuid:code>/", views.assessment_detail, name="assessment_detail"),
     path(
         "assessments/<uuid:code>/sections/<slug:section>/",

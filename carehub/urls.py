@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from sites import views as site_views
 
@@ -26,6 +28,12 @@ programme_patterns = [
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("accounts/", include("sites.accounts.urls")),
+    # Public, like the sign-in page: the statement must be readable before signing in.
+    path(
+        "accessibility/",
+        login_not_required(TemplateView.as_view(template_name="accessibility.html")),
+        name="accessibility",
+    ),
     path("admin/", admin.site.urls),
     path("s/<slug:site_slug>/", include(site_patterns)),
     path("p/<slug:programme_slug>/", include(programme_patterns)),

@@ -43,6 +43,9 @@ def _limits(site, admin):
             effective_from=start,
             by=admin,
             notes=notes,
+            backdate_reason="The council's limits from that date, loaded with the "
+            "demo data.",
+            confirm_backdate=True,
         )
 
 

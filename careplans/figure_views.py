@@ -43,15 +43,18 @@ NOTES = {
 
 
 def _programme_figures(programme, *, with_charts=False):
-    """Every figure of the programme, per site and in all, disclosed (9 queries;
-    the charts one more)."""
+    """Every figure of the programme, per site and in all, disclosed: the sites,
+    and the figures (8 queries when not kept from the last few minutes); the
+    charts one more (the re-bases)."""
     sites = figures.participating_sites(programme)
-    computed = figures.compute(programme)
+    computed, worked_out_at = figures.programme_figures(programme)
     context = {
         "sites": sites,
         "shown": figures.disclose_figures(computed, sites),
         "schedule": computed.schedule,
         "notes": NOTES,
+        "worked_out_at": worked_out_at,
+        "refreshed_every": figures.CACHE_SECONDS // 60,
     }
     if with_charts:
         context["charts"] = figures.charts(programme, computed)

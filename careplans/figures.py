@@ -31,6 +31,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -254,15 +256,44 @@ def _rating_rows(programme, site):
 
 
 def _cost_rows(programme, site):
-    return _rows(
-        agreed_plans(programme, site).annotate(difference=_plan_difference()),
-        Coalesce("approved_at", "submitted_at"),
-        more=Count("pk", filter=Q(difference__gt=0)),
-        same=Count("pk", filter=Q(difference=0)),
-        less=Count("pk", filter=Q(difference__lt=0)),
-        n=Count("pk"),
-        total=Sum("difference"),
+    """Plans costing more, the same or less than the standard response, per site
+    and month. Each plan's difference is a subquery over its responses; the
+    grouping is written around the ORM's query as a derived table, so that the
+    subquery runs once a plan and not once for each count it feeds."""
+    plans = (
+        agreed_plans(programme, site)
+        .annotate(
+            difference=_plan_difference(),
+            month=_month(Coalesce("approved_at", "submitted_at")),
+        )
+        .order_by()
+        .values("site_id", "month", "difference")
     )
+    sql, params = plans.query.sql_with_params()
+    # The inner SQL is the ORM's, with its parameters passed separately.
+    grouped = (
+        'SELECT site_id, "month", '  # noqa: S608
+        "SUM(CASE WHEN difference > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN difference = 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN difference < 0 THEN 1 ELSE 0 END), "
+        "COUNT(*), SUM(difference) "
+        f'FROM ({sql}) AS plans GROUP BY site_id, "month"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(grouped, params)
+        found = cursor.fetchall()
+    return [
+        {
+            "site_id": site_id,
+            "month": month,
+            "more": int(more),
+            "same": int(same),
+            "less": int(less),
+            "n": int(n),
+            "total": Decimal(str(total or 0)),
+        }
+        for site_id, month, more, same, less, n, total in found
+    ]
 
 
 WEEK, FOUR_WEEKS = timedelta(days=7), timedelta(days=28)
@@ -615,6 +646,28 @@ def compute(programme, site=None, *, today=None) -> Figures:
         return _figures_from(facts, schedule(programme, today))
 
 
+# The programme's cross-site figures change only as casework is recorded, and they
+# are read by everyone taking part: they are kept for a few minutes (in Django's
+# cache, keyed by the programme's public id) and the pages say when they were worked
+# out. A site's own figures are always worked out afresh.
+CACHE_SECONDS = 300
+
+
+def programme_figures(programme) -> tuple[Figures, object]:
+    """The programme's figures and when they were worked out (at most
+    ``CACHE_SECONDS`` ago): eight queries when worked out, none when kept."""
+    key = f"carehub:programme-figures:{programme.code}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = (compute(programme), timezone.now())
+        cache.set(key, kept, CACHE_SECONDS)
+    return kept
+
+
+def forget_programme_figures(programme) -> None:
+    cache.delete(f"carehub:programme-figures:{programme.code}")
+
+
 def monthly(programme, key, site=None) -> dict:
     """One measure month by month (for tests and scripts; pages use ``compute``)."""
     if key not in MEASURES:
@@ -830,6 +883,8 @@ def _month(expression):
 
 
 def _first_of_month(value) -> date:
+    if isinstance(value, str):  # a raw query's month on SQLite
+        value = date.fromisoformat(value[:10])
     if hasattr(value, "date") and callable(value.date):
         value = value.date()
     return value.replace(day=1)

@@ -10,6 +10,7 @@ from assessments.models import Assessment, StandardService
 from sites.permissions import roles_allowed
 
 from .models import CarePlan, DelegatedLimit, OutcomeReview, Response, Review
+from .services import PLAN_START_AHEAD, limit_date_problems
 
 
 class PlanCreateForm(forms.Form):
@@ -72,6 +73,11 @@ class PlanForm(LimitTextMixin, forms.ModelForm):
         # A calendar year back: on 29 February that is 28 February last year.
         if start and start < timezone.localdate() - relativedelta(years=1):
             raise forms.ValidationError("The start date is more than a year ago.")
+        if start and start > timezone.localdate() + PLAN_START_AHEAD:
+            raise forms.ValidationError(
+                "The start date is more than a year ahead: plans are made for support "
+                "starting within the year."
+            )
         return start
 
 
@@ -280,6 +286,18 @@ class DelegatedLimitForm(LimitTextMixin, forms.ModelForm):
         }
         labels = {"weekly_limit": "Highest weekly cost (£)"}
 
+    backdate_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Why it is backdated",
+        help_text="Only for a limit starting before today.",
+    )
+    confirm_backdate = forms.BooleanField(
+        required=False,
+        label="I confirm this limit is backdated: it applies from that date to "
+        "plans already decided",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Limits are for the roles that sign plans off.
@@ -287,3 +305,23 @@ class DelegatedLimitForm(LimitTextMixin, forms.ModelForm):
             (role.value, role.label) for role in roles_allowed("sign_off_plans")
         ]
         self.fields["weekly_limit"].widget.attrs.update(min="0", step="0.01")
+
+    def clean(self):
+        cleaned = super().clean()
+        start = cleaned.get("effective_from")
+        if start is not None:
+            problems = limit_date_problems(
+                start,
+                backdate_reason=cleaned.get("backdate_reason", ""),
+                confirm_backdate=cleaned.get("confirm_backdate", False),
+            )
+            for field, message in problems.items():
+                self.add_error(field, message)
+        return cleaned
+
+
+class WithdrawLimitForm(LimitTextMixin, forms.Form):
+    limit = forms.UUIDField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Why it is withdrawn"
+    )

@@ -56,6 +56,7 @@ class DelegatedLimit(SiteScoped):
     lower app never imports a higher one.
     """
 
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(max_length=40, choices=Role.choices)
     weekly_limit = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     effective_from = models.DateField()
@@ -522,6 +523,27 @@ class PlanDecision(SiteScoped):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class PlanContribution(SiteScoped):
+    """Someone wrote or changed part of this version of a plan (its details or a
+    response). Nobody who did may sign it off, return it or decide on it."""
+
+    plan = models.ForeignKey(
+        CarePlan, on_delete=models.PROTECT, related_name="contributions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # No change history: one row per person and version, written once.
+    history = None
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "user"], name="plan_contribution_unique"
+            )
+        ]
 
 
 class ReviewQuerySet(SiteScopedQuerySet):

@@ -233,10 +233,13 @@ def _backdate_case(case, plan, review, assessed, rng):
     )
     approved = assessed + timedelta(days=rng.randint(8, 13))
     start = assessed + timedelta(days=rng.randint(14, 20))
+    # updated_at too, so the plans list (latest first) still opens on the demo's
+    # own current work.
     CarePlan.objects.filter(pk=plan.pk).update(
         start_date=start,
         submitted_at=_at(approved - timedelta(days=2)),
         approved_at=_at(approved),
+        updated_at=_at(approved),
     )
     if review is not None:
         reviewed = start + timedelta(weeks=8)
@@ -264,7 +267,8 @@ def _one_case(site, programme, officer, manager, n, assessed, rng):
         family_name=FAMILY[(n * 5 + len(site.slug)) % len(FAMILY)],
         date_of_birth=assessed - timedelta(days=age_days),
         postcode="",
-        allocated_worker=officer,
+        # Not on the officer's own caseload ("My people"), which the demo keeps short.
+        allocated_worker=None,
     )
     assessment = quick_assessment(
         person,
@@ -286,6 +290,10 @@ def _one_case(site, programme, officer, manager, n, assessed, rng):
         by=officer,
         expected_version=plan.version,
         start_date=timezone.localdate(),
+        contingency_plan=(
+            "If support does not arrive, the family rings the duty team; a named "
+            "neighbour checks in the same day."
+        ),
     )
     outcomes = list(assessment.desired_outcomes.all())
     # Some people are offered the standard service, some get what they asked for.

@@ -13,6 +13,7 @@ words by ``sites.text`` on the page, never cut in storage.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils import timezone
 
@@ -102,14 +103,50 @@ def route_for(plan, responses, *, day=None):
     return Routing(CarePlan.Route.SIGN_OFF, reasons, approvers)
 
 
+def contributors(plan) -> set:
+    """Everyone who wrote, changed or submitted any part of this version of a plan.
+
+    Reads ``plan.contributions.all()``, so a page that prefetches them checks many
+    plans without a query each.
+    """
+    ids = {plan.written_by_id, plan.submitted_by_id}
+    ids |= {c.user_id for c in plan.contributions.all()}
+    return ids - {None}
+
+
+def conflict_of_interest(plan, user, *, doing) -> str:
+    """Why ``user`` may not take part in deciding on ``plan`` (empty if they may).
+
+    ``doing`` is the verb in the message: "signs off", "returns", "decides on".
+    Separation of duties is by content: whoever wrote or changed any part of this
+    version is out, not only its author; and nobody decides on a plan for a person on
+    their own caseload.
+    """
+    if user.pk in contributors(plan):
+        return f"Nobody {doing} a plan they wrote or changed."
+    if plan.person.allocated_worker_id == user.pk:
+        return f"Nobody {doing} a plan for a person on their own caseload."
+    return ""
+
+
 def may_return(plan, user):
-    """Whether ``user`` may return ``plan`` to its officer: not if they wrote it."""
-    return user.pk != plan.written_by_id
+    """(allowed, reason): whether ``user`` may return ``plan`` to its officer."""
+    why = conflict_of_interest(plan, user, doing="returns")
+    return not why, why
 
 
 def unchanged_reason(previous):
-    """The reason a revision with the same cost and kinds is not routed again."""
-    return {"code": UNCHANGED, "version": previous.version_number}
+    """The reason a revision with nothing material changed is not routed again:
+    the approval it carries over, and whose it was."""
+    approver = previous.approved_by
+    return {
+        "code": UNCHANGED,
+        "version": previous.version_number,
+        "approved_by": approver.display_name if approver else "",
+        "approved_on": timezone.localtime(previous.approved_at).date().isoformat()
+        if previous.approved_at
+        else "",
+    }
 
 
 def _label(choices, value):
@@ -149,11 +186,26 @@ def reason_in_words(reason) -> str:
             f"{format_gbp(reason['limit'])}."
         )
     if code == UNCHANGED:
+        if reason.get("approved_by"):
+            return (
+                "Nothing material changed, so the approval is carried over from "
+                f"version {reason['version']}, approved by {reason['approved_by']} "
+                f"on {_day(reason.get('approved_on'))}."
+            )
         return (
             "The weekly cost and the kinds of response are the same as in the "
             f"approved version {reason['version']}, so it is not routed again."
         )
     return "Routed by a rule this version of CareHub does not describe."
+
+
+def _day(iso) -> str:
+    """``"2026-03-03"`` as "3 March 2026" (as stored if it is not a date)."""
+    try:
+        day = date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso or "")
+    return f"{day.day} {day:%B %Y}"
 
 
 def reasons_in_words(reasons) -> list[str]:
@@ -162,9 +214,10 @@ def reasons_in_words(reasons) -> list[str]:
 
 
 def may_sign_off(plan, user, *, weekly, day=None):
-    """Whether ``user`` may sign off ``plan``: not its author, within their limit."""
-    if user.pk in {plan.written_by_id, plan.submitted_by_id}:
-        return False, "Nobody signs off a plan they wrote."
+    """Whether ``user`` may sign off ``plan``: no conflict, within their limit."""
+    why = conflict_of_interest(plan, user, doing="signs off")
+    if why:
+        return False, why
     day = day or timezone.localdate()
     roles = set(
         Membership.objects.active()

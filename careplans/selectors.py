@@ -17,6 +17,7 @@ from .models import (
     Review,
     plan_costs,
 )
+from .money import annual
 
 REVIEW_HORIZON = timedelta(days=28)
 
@@ -134,13 +135,15 @@ def _context(plan, outcomes_by, needs_by, previous_by):
     route = None
     if plan.is_editable and responses:
         route = routing.route_for(plan, responses)
+    costs = plan_costs(responses)
     return {
         "plan": plan,
         "person": plan.person,
         "responses": responses,
         "outcomes": outcomes,
         "needs": needs,
-        "costs": plan_costs(responses),
+        "costs": costs,
+        "budget": authorised_budget(plan, costs),
         "decisions": decisions,
         "returned": last_return if plan.status == CarePlan.Status.DRAFT else None,
         "reviews": reviews,
@@ -148,6 +151,21 @@ def _context(plan, outcomes_by, needs_by, previous_by):
         "changes": changes,
         "routing_preview": route,
         "eligible": plan.assessment.eligibility_result,
+    }
+
+
+def authorised_budget(plan, costs):
+    """What was authorised for an approved plan, against what it costs: the
+    personal budget people read (None until something is authorised)."""
+    if plan.authorised_weekly is None:
+        return None
+    difference = plan.authorised_weekly - costs["weekly"]
+    return {
+        "weekly": plan.authorised_weekly,
+        "annual": annual(plan.authorised_weekly),
+        "difference": difference,
+        "short": -difference if difference < 0 else None,
+        "over": difference if difference > 0 else None,
     }
 
 

@@ -3,7 +3,7 @@
 Views, the panels app, seeding and tests all call these functions.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -21,12 +21,13 @@ from sites.notify import notify
 from sites.permissions import Role, roles_allowed
 from sites.text import shorten
 from sites.versioning import check_version, save_versioned
-from sites.workflow import apply, can_take, lock, transition
+from sites.workflow import apply, can_take, lock, refuse_unless_allowed, transition
 
 from .models import (
     CarePlan,
     DelegatedLimit,
     OutcomeReview,
+    PlanContribution,
     PlanDecision,
     Response,
     ResponseOutcome,
@@ -34,8 +35,14 @@ from .models import (
     ReviewPolicy,
     plan_costs,
 )
-from .routing import may_return, may_sign_off, route_for, unchanged_reason
-from .versions import same_cost_and_kinds
+from .routing import (
+    may_return,
+    may_sign_off,
+    reason_in_words,
+    route_for,
+    unchanged_reason,
+)
+from .versions import nothing_material_changed
 
 S = CarePlan.Status
 STEP = CarePlan.WORKFLOW
@@ -66,6 +73,11 @@ def _audit(plan, by, action):
         obj=plan,
         action=action,
     )
+
+
+def _contributed(plan, by):
+    """``by`` wrote or changed part of this version (see ``routing.contributors``)."""
+    PlanContribution.objects.get_or_create(site=plan.site, plan=plan, user=by)
 
 
 def _decide(plan, by, kind, reason=""):
@@ -149,6 +161,7 @@ def create_plan(*, person, assessment, by, carer_assessment=None):
         carer_assessment=carer_assessment,
         written_by=by,
     )
+    _contributed(plan, by)
     _audit(plan, by, "Plan drafted")
     return plan
 
@@ -160,6 +173,7 @@ def update_plan(plan, *, by, expected_version, **fields):
     check_version(locked, expected_version, message=PLAN_STALE_MESSAGE)
     for name, value in fields.items():
         setattr(locked, name, value)
+    _contributed(locked, by)
     return save_versioned(locked)
 
 
@@ -216,6 +230,7 @@ def save_response(
     else:
         save_versioned(response)
     response.outcomes.set(outcomes, through_defaults={"site": locked.site})
+    _contributed(locked, by)
     return response
 
 
@@ -228,9 +243,14 @@ def remove_response(plan, response, *, by, expected_version):
     )
     ResponseOutcome.objects.filter(response=current).delete()
     current.delete()
+    _contributed(locked, by)
 
 
 # --- submitting ---------------------------------------------------------------------------
+
+
+# The latest a plan may start: a year ahead (a start in year 9999 has no review date).
+PLAN_START_AHEAD = relativedelta(years=1)
 
 
 def submission_problems(plan, responses):
@@ -239,6 +259,10 @@ def submission_problems(plan, responses):
         problems.append("Add at least one response.")
     if not plan.start_date:
         problems.append("Set the date the plan starts.")
+    elif plan.start_date > timezone.localdate() + PLAN_START_AHEAD:
+        problems.append(
+            "The plan starts more than a year ahead: correct its start date."
+        )
     if not plan.contingency_plan.strip():
         # Issue 12: the contingency answers the risks named in the assessment.
         named = len(risks_of([plan.assessment_id, plan.carer_assessment_id]))
@@ -279,17 +303,18 @@ def submit_plan(plan, *, by):
     previous = locked.previous
     if previous is not None and can_take(previous, STEP.supersede):
         before = list(previous.responses.all())
-        if same_cost_and_kinds(before, responses):
+        if nothing_material_changed(previous, before, locked, responses):
+            reason = unchanged_reason(previous)
             _decide(locked, by, PlanDecision.Kind.APPROVED_UNCHANGED)
-            # The approval is the previous version's: its approver stands.
+            # The approval is the previous version's, carried over and said to be:
+            # its approver and date stand, and the note names them.
             return _activate(
                 locked,
                 STEP.approve_unchanged,
                 by=by,
-                note=f"Approved under version {previous.version_number}'s approval: "
-                "no change in cost or kind.",
+                note=reason_in_words(reason),
                 route=CarePlan.Route.UNCHANGED,
-                routing_reasons=[unchanged_reason(previous)],
+                routing_reasons=[reason],
                 authorised_weekly=previous.authorised_weekly,
                 approved_by=previous.approved_by or by,
                 approved_at=timezone.now(),
@@ -347,10 +372,41 @@ def _activate(locked, step, *, by, note="", **changes):
     return locked
 
 
+def already_decided(plan):
+    """Who acted on a plan that is no longer awaiting sign-off, and when, in words
+    (empty if it still awaits it). A second manager is told, not just refused."""
+    if plan.status == S.AWAITING_SIGN_OFF:
+        return ""
+    # The last thing done to the plan, if it was a sign-off or a return.
+    last = PlanDecision.objects.filter(plan=plan).select_related("by").first()
+    if last is None or last.kind not in {
+        PlanDecision.Kind.SIGNED_OFF,
+        PlanDecision.Kind.RETURNED,
+    }:
+        return ""
+    when = timezone.localtime(last.created_at)
+    did = "signed off" if last.kind == PlanDecision.Kind.SIGNED_OFF else "returned"
+    return (
+        f"{last.by.display_name} {did} this plan on {when.day} {when:%B %Y} at "
+        f"{when:%H:%M}. Yours was not saved; your note is shown below."
+    )
+
+
+def _lock_awaiting_sign_off(plan, step):
+    """The plan under lock, refused with who acted first if it no longer awaits
+    sign-off."""
+    locked = lock(plan)
+    first = already_decided(locked)
+    if first:
+        raise ValidationError(first, code=step.code)
+    refuse_unless_allowed(locked, step)
+    return locked
+
+
 @transaction.atomic
 def sign_off_plan(plan, *, by, note=""):
     """Awaiting sign-off -> approved, by a manager within their delegated limit."""
-    locked = lock(plan, STEP.sign_off)
+    locked = _lock_awaiting_sign_off(plan, STEP.sign_off)
     weekly = plan_costs(locked.responses.all())["weekly"]
     allowed, why = may_sign_off(locked, by, weekly=weekly)
     if not allowed:
@@ -368,9 +424,10 @@ def sign_off_plan(plan, *, by, note=""):
 @transaction.atomic
 def return_plan(plan, *, by, reason):
     """Awaiting sign-off -> draft, with the reasons shown to the officer."""
-    locked = lock(plan, STEP.return_from_sign_off)
-    if not may_return(locked, by):
-        raise ValidationError("Nobody returns a plan they wrote.", code="not_allowed")
+    locked = _lock_awaiting_sign_off(plan, STEP.return_from_sign_off)
+    allowed, why = may_return(locked, by)
+    if not allowed:
+        raise ValidationError(why, code="not_allowed")
     _require_reason(reason)
     apply(locked, STEP.return_from_sign_off, by=by)
     _decide(locked, by, PlanDecision.Kind.RETURNED, reason)
@@ -463,6 +520,7 @@ def revise_plan(plan, *, by):
         written_by=by,
         **{name: getattr(locked, name) for name in copy_fields},
     )
+    _contributed(revision, by)
     links = {}
     for link in ResponseOutcome.objects.filter(response__plan=locked):
         links.setdefault(link.response_id, []).append(link.desired_outcome_id)
@@ -604,25 +662,80 @@ def complete_review(
     return review, revision
 
 
+# How far ahead a delegated limit may start: a year. Further (9999-12-31) would
+# block every later limit for ever. Backwards, a limit may record history (with a
+# reason and a confirmation), but not before this century's records.
+LIMIT_AHEAD = relativedelta(years=1)
+EARLIEST_LIMIT = date(2000, 1, 1)
+
+
+def limit_date_problems(effective_from, *, backdate_reason="", confirm_backdate=False):
+    """{field: message} for a limit's start date (empty if it may be used)."""
+    today = timezone.localdate()
+    if effective_from > today + LIMIT_AHEAD:
+        return {"effective_from": "A limit can start at most a year from today."}
+    if effective_from < EARLIEST_LIMIT:
+        return {"effective_from": "A limit cannot start before 1 January 2000."}
+    errors = {}
+    if effective_from < today:
+        if not (backdate_reason or "").strip():
+            errors["backdate_reason"] = (
+                "This limit starts in the past, so it changes who could sign off plans "
+                "already decided: say why it is backdated."
+            )
+        if not confirm_backdate:
+            errors["confirm_backdate"] = "Confirm that the limit is backdated."
+    return errors
+
+
 @transaction.atomic
-def set_delegated_limit(*, site, role, weekly_limit, effective_from, by, notes=""):
-    """A new limit for a role from a date; the one it replaces ends the day before."""
+def set_delegated_limit(
+    *,
+    site,
+    role,
+    weekly_limit,
+    effective_from,
+    by,
+    notes="",
+    backdate_reason="",
+    confirm_backdate=False,
+):
+    """A new limit for a role from a date; the one it replaces ends the day before.
+
+    A limit dated in the past needs a reason and a confirmation, and its audit event
+    says it was backdated and what it replaced."""
     if weekly_limit < 0:
         raise ValidationError("A limit cannot be negative.", code="amount")
     signers = roles_allowed("sign_off_plans")
     if role not in signers:
         names = " and ".join(f"{Role(r).label.lower()}s" for r in signers)
         raise ValidationError(f"Delegated limits are for {names}.", code="role")
+    problems = limit_date_problems(
+        effective_from,
+        backdate_reason=backdate_reason,
+        confirm_backdate=confirm_backdate,
+    )
+    if problems:
+        raise ValidationError(problems)
     if DelegatedLimit.objects.filter(
         site=site, role=role, effective_from__gte=effective_from
     ).exists():
         raise ValidationError(
             "A limit for this role already starts on or after that date.", code="order"
         )
+    replaced = []
     # Saved one by one (not update()) so the change history records each.
     for open_ended in DelegatedLimit.objects.filter(
         site=site, role=role, effective_to__isnull=True
     ):
+        replaced.append(
+            {
+                "limit": str(open_ended.code),
+                "weekly": as_data(open_ended.weekly_limit),
+                "from": open_ended.effective_from.isoformat(),
+                "to_was": None,
+            }
+        )
         open_ended.effective_to = effective_from - timedelta(days=1)
         open_ended.save()
     limit = DelegatedLimit.objects.create(
@@ -632,16 +745,58 @@ def set_delegated_limit(*, site, role, weekly_limit, effective_from, by, notes="
         effective_from=effective_from,
         notes=notes,
     )
+    backdated = effective_from < timezone.localdate()
+    details = {
+        "role": limit.role,
+        "weekly": as_data(limit.weekly_limit),
+        "from": limit.effective_from.isoformat(),
+    }
+    if replaced:
+        details["replaced"] = replaced
+    if backdated:
+        details["backdated"] = True
+        details["reason"] = backdate_reason
     record_event(
         kind=AuditEvent.Kind.TRANSITION,
         user=by,
         site=site,
         obj=limit,
         action="Delegated limit set",
+        details=details,
+    )
+    return limit
+
+
+@transaction.atomic
+def withdraw_delegated_limit(limit, *, by, reason):
+    """Withdraw a limit before it takes effect: the limit it would have replaced runs
+    on as before. A limit in force, or past, stays in the history."""
+    limit = DelegatedLimit.objects.select_for_update().get(pk=limit.pk)
+    if limit.effective_from <= timezone.localdate():
+        raise ValidationError(
+            "Only a limit that has not yet taken effect can be withdrawn. Set a new "
+            "limit instead.",
+            code="in_force",
+        )
+    if len((reason or "").split()) < 2:
+        raise ValidationError({"reason": "Say why the limit is withdrawn."})
+    day_before = limit.effective_from - timedelta(days=1)
+    for earlier in DelegatedLimit.objects.filter(
+        site=limit.site_id, role=limit.role, effective_to=day_before
+    ):
+        earlier.effective_to = limit.effective_to
+        earlier.save()
+    record_event(
+        kind=AuditEvent.Kind.TRANSITION,
+        user=by,
+        site=limit.site,
+        obj=limit,
+        action="Delegated limit withdrawn before it took effect",
         details={
             "role": limit.role,
             "weekly": as_data(limit.weekly_limit),
             "from": limit.effective_from.isoformat(),
+            "reason": reason,
         },
     )
-    return limit
+    limit.delete()

@@ -31,6 +31,7 @@ urlpatterns = [
     path("reviews/<uuid:code>/start/", views.review_start, name="review_start"),
     path("reviews/<uuid:code>/", views.review_record, name="review_record"),
     path("delegated-limits/", views.limit_list, name="limit_list"),
+    path("delegated-limits/withdraw/", views.limit_withdraw, name="limit_withdraw"),
 ]
 
 # Programme work at the site (careplans/programme_views.py).

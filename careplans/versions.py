@@ -12,6 +12,36 @@ def same_cost_and_kinds(before, after):
     ) == _signature(after)
 
 
+# What a response provides, beyond what the comparison shows: a change in any of
+# these (or in COMPARED) means the revision is not the plan that was approved.
+MATERIAL = [
+    "times",
+    "period",
+    "paid_by_direct_payment",
+    "replaced_weekly_cost",
+    "start_date",
+    "end_date",
+]
+
+
+def nothing_material_changed(before_plan, before, after_plan, after):
+    """Whether a revision provides exactly what the approved version did: the same
+    responses (what, how, who, how often, cost, direct payment) and the same direct
+    payment details. Only such a revision may carry the approval over."""
+    if (before_plan.direct_payment_notes or "").strip() != (
+        after_plan.direct_payment_notes or ""
+    ).strip():
+        return False
+    if compare_versions(before, after):
+        return False
+    old = {r.lineage: r for r in before}
+    return all(
+        getattr(old[r.lineage], attr) == getattr(r, attr)
+        for r in after
+        for attr in MATERIAL
+    )
+
+
 def _signature(responses):
     return sorted((r.kind, r.is_funded) for r in responses)
 
@@ -25,6 +55,7 @@ COMPARED = [
     ("unit_cost", "Cost each time"),
     ("weekly_cost", "Weekly cost"),
     ("replaces", "Replaces"),
+    ("paid_by_direct_payment", "Paid by direct payment"),
 ]
 
 
@@ -62,6 +93,8 @@ def _show(response, attr):
         return response.get_kind_display()
     if attr == "origin":
         return response.get_origin_display()
+    if attr == "paid_by_direct_payment":
+        return "Yes" if response.paid_by_direct_payment else "No"
     if attr in {"unit_cost", "weekly_cost"}:
         return format_gbp(getattr(response, attr))
     value = getattr(response, attr)

@@ -29,6 +29,7 @@ from .forms import (
     ResponseForm,
     ReviewForm,
     SignOffForm,
+    WithdrawLimitForm,
 )
 from .models import CarePlan, DelegatedLimit, Response, Review
 from .programme_forms import DeliveryForm
@@ -98,6 +99,11 @@ def plan_create(request, site_slug, code):
 @require_http_methods(["GET"])
 @require_rule("see_people")
 def plan_detail(request, site_slug, code):
+    return _plan_page(request, code)
+
+
+def _plan_page(request, code, *, sign_off_form=None):
+    """The plan page; after a refused sign-off, with the manager's note kept."""
     plan = selectors.plan_for_page(request.site, code)
     record_access(request, plan)
     context = selectors.plan_page_context(plan)
@@ -112,9 +118,14 @@ def plan_detail(request, site_slug, code):
             plan, request.user, weekly=context["costs"]["weekly"]
         )
         context["sign_off_allowed"], context["sign_off_refusal"] = allowed, why
-        context["may_return"] = routing.may_return(plan, request.user)
-        context["sign_off_form"] = SignOffForm()
+        context["may_return"], context["return_refusal"] = routing.may_return(
+            plan, request.user
+        )
+        context["sign_off_form"] = sign_off_form or SignOffForm()
         context["return_form"] = ReasonForm()
+    elif sign_off_form is not None:
+        # Someone else acted first: the note this manager wrote stays on the page.
+        context["kept_note"] = sign_off_form.data.get("note", "")
     return render(request, "careplans/careplan_detail.html", context)
 
 
@@ -261,14 +272,24 @@ def plan_submit(request, site_slug, code):
 def plan_sign_off(request, site_slug, code):
     plan = get_for_site(CarePlan, request.site, code=code)
     form = SignOffForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        # A note too long (or otherwise refused) is said so, never dropped.
+        messages.error(request, "The plan is not signed off: " + _first_error(form))
+        return _plan_page(request, code, sign_off_form=form)
     try:
-        services.sign_off_plan(plan, by=request.user, note=note)
+        services.sign_off_plan(plan, by=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
         messages.error(request, error_text(error))
+        if form.cleaned_data["note"]:
+            # Keep what the manager wrote (e.g. someone else signed it off first).
+            return _plan_page(request, code, sign_off_form=form)
     else:
         messages.success(request, "The plan is signed off and active.")
     return redirect("plan_detail", site_slug=site_slug, code=code)
+
+
+def _first_error(form):
+    return next(iter(form.errors.values()))[0]
 
 
 def _with_reasons(request, site_slug, code, *, action, act, done):
@@ -401,13 +422,18 @@ def review_start(request, site_slug, code):
 @require_rule("record_reviews")
 def review_record(request, site_slug, code):
     review = get_for_site(
-        Review.objects.select_related("plan__person"), request.site, code=code
+        Review.objects.select_related("plan__person", "completed_by"),
+        request.site,
+        code=code,
     )
     plan = review.plan
     if not (
         can_take(review, Review.WORKFLOW.complete)
         and can_take(plan, CarePlan.WORKFLOW.finish_review)
     ):
+        if request.method == "POST" and review.completed_by is not None:
+            # Someone recorded it first: say who and when, and keep this text.
+            return _review_taken(request, review)
         messages.info(request, "This review is not open for recording.")
         return redirect("plan_detail", site_slug=site_slug, code=plan.code)
     outcomes = selectors.served_outcomes(plan)
@@ -475,6 +501,36 @@ def review_record(request, site_slug, code):
     )
 
 
+def _review_taken(request, review):
+    """A second reviewer's post: told who recorded the review and when, their own
+    words shown again (nothing is saved)."""
+    plan = review.plan
+    form = ReviewForm(request.POST, prefix="review")
+    rating_forms = [
+        OutcomeRatingForm(request.POST, outcome=o, prefix=f"outcome-{o.pk}")
+        for o in selectors.served_outcomes(plan)
+    ]
+    form.is_valid()
+    when = timezone.localtime(review.completed_at)
+    form.add_error(
+        None,
+        f"{review.completed_by.display_name} recorded this review on {when.day} "
+        f"{when:%B %Y} at {when:%H:%M}. Yours was not saved; it is shown below.",
+    )
+    return render(
+        request,
+        "careplans/review_form.html",
+        {
+            "review": review,
+            "plan": plan,
+            "person": plan.person,
+            "form": form,
+            "rating_forms": rating_forms,
+            "taken": True,
+        },
+    )
+
+
 @preserves_input
 @require_http_methods(["GET", "POST"])
 @require_rule("see_delegated_limits", write="set_delegated_limits")
@@ -489,14 +545,15 @@ def limit_list(request, site_slug):
                 site=request.site, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error_text(error))
+            add_service_errors(form, error)
         else:
             messages.success(request, "The new limit is recorded.")
             return redirect("limit_list", site_slug=site_slug)
     limits = DelegatedLimit.objects.filter(site=request.site).order_by(
         "role", "-effective_from"
     )
-    in_force = routing.limits_in_force(request.site, timezone.localdate())
+    today = timezone.localdate()
+    in_force = routing.limits_in_force(request.site, today)
     return render(
         request,
         "careplans/delegatedlimit_list.html",
@@ -504,5 +561,26 @@ def limit_list(request, site_slug):
             "limits": list(limits),
             "in_force": {limit.pk for limit in in_force.values()},
             "form": form,
+            "today": today,
         },
     )
+
+
+@require_POST
+@require_rule("set_delegated_limits")
+def limit_withdraw(request, site_slug):
+    """Withdraw a limit that has not yet taken effect."""
+    form = WithdrawLimitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the limit is withdrawn.")
+        return redirect("limit_list", site_slug=site_slug)
+    limit = get_for_site(DelegatedLimit, request.site, code=form.cleaned_data["limit"])
+    try:
+        services.withdraw_delegated_limit(
+            limit, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "The limit is withdrawn; the one before it runs on.")
+    return redirect("limit_list", site_slug=site_slug)

@@ -72,7 +72,9 @@ def _backdate(meeting, days_ago, decisions, *, waited):
     )
     for decision, days in zip(decisions, waited, strict=True):
         Decision.objects.filter(pk=decision.pk).update(
-            created_at=then + timedelta(hours=1), days_waiting=days
+            created_at=then + timedelta(hours=1),
+            decided_on=then.date(),
+            days_waiting=days,
         )
         if decision.review_by:
             Decision.objects.filter(pk=decision.pk).update(

@@ -4,9 +4,11 @@ from django.utils import timezone
 from django_scopes.forms import SafeModelChoiceField
 
 from assessments.forms import LimitTextMixin
+from sites.money import format_gbp
+from sites.text import shorten
 
 from .models import Decision, PanelMeeting
-from .services import decision_problems
+from .services import MEETING_WINDOW, decision_problems, meeting_date_problem
 
 
 class MeetingForm(forms.ModelForm):
@@ -25,7 +27,39 @@ class MeetingForm(forms.ModelForm):
         starts = self.cleaned_data["starts_at"]
         if starts < timezone.now() - timezone.timedelta(days=1):
             raise forms.ValidationError("A new meeting cannot be in the past.")
+        if timezone.localtime(starts).date() > timezone.localdate() + MEETING_WINDOW:
+            raise forms.ValidationError("Choose a date within the next two years.")
         return starts
+
+
+class RescheduleForm(LimitTextMixin, forms.Form):
+    starts_at = forms.DateTimeField(
+        label="New date and time",
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why it is moved",
+        help_text="Recorded in the audit trail with the old and new dates.",
+    )
+
+    def clean_starts_at(self):
+        starts = self.cleaned_data["starts_at"]
+        problem = meeting_date_problem(starts)
+        if problem:
+            raise forms.ValidationError(problem)
+        return starts
+
+
+class InterestForm(LimitTextMixin, forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Your interest",
+        help_text="E.g. “The person is my neighbour.” You take no part in this "
+        "decision.",
+    )
 
 
 class AddItemForm(LimitTextMixin, forms.Form):
@@ -86,12 +120,43 @@ class DecisionForm(LimitTextMixin, forms.Form):
         help_text="Required for an approval.",
         widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
     )
+    declined = forms.MultipleChoiceField(
+        label="Responses the panel declines",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to decide on the plan as a whole. Declining any "
+        "means “approved in part”.",
+    )
+    difference_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="What differs from the plan, and why",
+        help_text="Required when the amount is not the plan's cost or a response is "
+        "declined.",
+    )
     review_by = forms.DateField(
         label="Review by",
         required=False,
-        help_text="Optional: bring the first review forward to this date.",
+        help_text="Optional: bring the first review forward to this date (within a "
+        "year).",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, *args, responses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The plan's funded responses: the panel may decide on each.
+        self.responses = responses
+        choices = [
+            (
+                str(r.code),
+                f"{shorten(r.description, 80)} ({format_gbp(r.weekly_cost)} a week)",
+            )
+            for r in responses or []
+        ]
+        if choices:
+            self.fields["declined"].choices = choices
+        else:
+            del self.fields["declined"]
 
     def clean(self):
         cleaned = super().clean()
@@ -102,6 +167,9 @@ class DecisionForm(LimitTextMixin, forms.Form):
                 cleaned.get("conditions", ""),
                 cleaned.get("authorised_weekly"),
                 cleaned.get("review_by"),
+                responses=self.responses,
+                declined=cleaned.get("declined", ()),
+                difference_reason=cleaned.get("difference_reason", ""),
             )
             for field, message in problems.items():
                 if field not in self.errors:
@@ -114,7 +182,16 @@ class ChairsActionForm(DecisionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="The question decided",
     )
-    field_order = ["question", "outcome", "rationale", "conditions"]
+    urgency = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why it could not wait for the next meeting",
+        help_text="Required. Reported to the next meeting with the decision.",
+        error_messages={
+            "required": "Say why this could not wait for the next meeting, in a "
+            "sentence or more."
+        },
+    )
+    field_order = ["question", "urgency", "outcome", "rationale", "conditions"]
 
 
 class PersonToldForm(forms.ModelForm):

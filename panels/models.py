@@ -93,6 +93,13 @@ class PanelMeeting(SiteScoped):
         ),
         # Not transitions: what each status allows.
         Step(
+            "reschedule",
+            {Status.SCHEDULED},
+            None,
+            refusal="Only a meeting not yet opened can be moved.",
+            code="transition",
+        ),
+        Step(
             "take_items",
             {Status.SCHEDULED, Status.IN_SESSION},
             None,
@@ -215,11 +222,21 @@ class Decision(SiteScoped):
             "approved_with_conditions",
             "Approved with conditions",
         )
+        # Not an approval of the plan as written: some responses declined, or less
+        # authorised than the plan costs. The difference is named in words.
+        APPROVED_IN_PART = (
+            "approved_in_part",
+            "Approved in part or at a lower amount",
+        )
         DEFERRED = "deferred", "Deferred: more information needed"
         REFERRED_BACK = "referred_back", "Referred back"
         DECLINED = "declined", "Declined"
 
-    APPROVALS = {Outcome.APPROVED, Outcome.APPROVED_WITH_CONDITIONS}
+    APPROVALS = {
+        Outcome.APPROVED,
+        Outcome.APPROVED_WITH_CONDITIONS,
+        Outcome.APPROVED_IN_PART,
+    }
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # One decision per item, enforced by the database: of two people deciding at the
@@ -238,7 +255,21 @@ class Decision(SiteScoped):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    difference_reason = models.TextField(
+        "What differs from the plan, and why",
+        blank=True,
+        help_text="Required when the amount authorised is not the plan's cost, or "
+        "when some responses are declined.",
+    )
     review_by = models.DateField("Review by", null=True, blank=True)
+    # The day of the meeting it was decided at (for chair's action, the day taken):
+    # what the record and the letters say, whenever the minutes were typed up.
+    decided_on = models.DateField("Decided on", null=True, blank=True)
+    urgency = models.TextField(
+        "Why it could not wait for the next meeting",
+        blank=True,
+        help_text="Required for chair's action.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -271,7 +302,13 @@ class Decision(SiteScoped):
                 name="decision_amount_not_negative",
             ),
             models.CheckConstraint(
-                condition=~Q(outcome__in=["approved", "approved_with_conditions"])
+                condition=~Q(
+                    outcome__in=[
+                        "approved",
+                        "approved_with_conditions",
+                        "approved_in_part",
+                    ]
+                )
                 | Q(authorised_weekly__isnull=False),
                 name="decision_approval_has_amount",
             ),
@@ -283,6 +320,13 @@ class Decision(SiteScoped):
     @property
     def is_approval(self):
         return self.outcome in self.APPROVALS
+
+    @property
+    def difference_weekly(self):
+        """Authorised less the plan's cost (below zero: less than the plan costs)."""
+        if self.authorised_weekly is None:
+            return None
+        return self.authorised_weekly - self.plan_weekly
 
 
 class DecisionPresence(SiteScoped):
@@ -297,5 +341,47 @@ class DecisionPresence(SiteScoped):
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "user"], name="decision_presence_unique"
+            )
+        ]
+
+
+class ResponseDecision(SiteScoped):
+    """The panel's word on one response of the plan: approved or declined."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="responses"
+    )
+    response = models.ForeignKey(
+        "careplans.Response", on_delete=models.PROTECT, related_name="+"
+    )
+    approved = models.BooleanField()
+    # No change history: written once, in bulk, with the decision it belongs to.
+    history = None
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "response"], name="response_decision_unique"
+            )
+        ]
+
+
+class DeclaredInterest(SiteScoped):
+    """A member declared an interest in an item: they take no part in its decision."""
+
+    item = models.ForeignKey(
+        PanelItem, on_delete=models.PROTECT, related_name="interests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField("The interest")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "user"], name="declared_interest_unique"
             )
         ]

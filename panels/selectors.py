@@ -4,7 +4,7 @@ from collections import Counter
 from statistics import median
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from careplans import selectors as plan_selectors
@@ -13,7 +13,7 @@ from sites.money import format_gbp
 from sites.shortcuts import get_for_site
 
 from . import charts
-from .models import Attendance, Decision, PanelItem, PanelMeeting
+from .models import Attendance, Decision, DeclaredInterest, PanelItem, PanelMeeting
 
 DASHBOARD_WINDOW = relativedelta(months=12)  # "the last 12 months", by the calendar
 
@@ -51,6 +51,12 @@ def meeting_for_page(site, code):
                     "decision__decided_by",
                     "added_by",
                     "moved_from",
+                ).prefetch_related(
+                    "plan__contributions",
+                    Prefetch(
+                        "interests",
+                        queryset=DeclaredInterest.objects.select_related("user"),
+                    ),
                 ),
             ),
         ),
@@ -76,17 +82,31 @@ def item_summaries(items):
     ]
 
 
+def chairs_actions_reported_to(meeting):
+    """The chair's actions reported to ``meeting``: those named for it, and (until
+    it closes) those of its panel not yet named for any meeting."""
+    named = Q(reported_at=meeting)
+    if meeting.status != PanelMeeting.Status.CLOSED:
+        named |= Q(reported_at__isnull=True, item__panel=meeting.panel_id)
+    return list(
+        Decision.objects.filter(named, site_id=meeting.site_id, chairs_action=True)
+        .select_related("item__plan__person", "decided_by")
+        .order_by("created_at", "id")
+    )
+
+
 def unreported_chairs_actions(site, panel=None):
-    """Chair's actions not yet reported to a meeting (of ``panel``, if given)."""
-    decisions = Decision.objects.filter(
-        site=site, chairs_action=True, reported_at__isnull=True
+    """Chair's actions not yet reported to a meeting that has been held (of
+    ``panel``, if given)."""
+    decisions = Decision.objects.filter(site=site, chairs_action=True).exclude(
+        reported_at__status=PanelMeeting.Status.CLOSED
     )
     if panel is not None:
         decisions = decisions.filter(item__panel=panel)
     return list(
-        decisions.select_related("item__plan__person", "decided_by").order_by(
-            "created_at"
-        )
+        decisions.select_related(
+            "item__plan__person", "decided_by", "reported_at"
+        ).order_by("created_at")
     )
 
 

@@ -18,7 +18,17 @@ urlpatterns = [
         views.meeting_pack_pdf,
         name="meeting_pack_pdf",
     ),
+    path(
+        "panel/meetings/<uuid:code>/move/",
+        views.meeting_reschedule,
+        name="meeting_reschedule",
+    ),
     path("panel/items/<uuid:code>/move/", views.item_move, name="item_move"),
+    path(
+        "panel/items/<uuid:code>/interest/",
+        views.item_interest,
+        name="item_interest",
+    ),
     path("panel/items/<uuid:code>/decide/", views.item_decide, name="item_decide"),
     path(
         "panel/plans/<uuid:code>/chairs-action/",

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,13 +21,22 @@ from .forms import (
     AddItemForm,
     ChairsActionForm,
     DecisionForm,
+    InterestForm,
     MeetingForm,
     MoveItemForm,
     OpenMeetingForm,
     PersonToldForm,
+    RescheduleForm,
     site_users,
 )
-from .models import Decision, Panel, PanelItem, PanelMeeting
+from .models import (
+    Decision,
+    DeclaredInterest,
+    Panel,
+    PanelItem,
+    PanelMeeting,
+    ResponseDecision,
+)
 
 
 @require_http_methods(["GET"])
@@ -82,9 +92,13 @@ def meeting_detail(request, site_slug, code):
         item = summary["item"]
         decided = hasattr(item, "decision")
         summary["decided"] = decided
+        summary["interests"] = list(item.interests.all())
         if not decided and may_decide:
             summary["may_decide"], summary["why_not"] = services.may_decide(
                 item, request.user
+            )
+            summary["may_declare"] = not any(
+                i.user_id == request.user.pk for i in summary["interests"]
             )
     # The agenda shows each plan on it: a view of each.
     record_view(request, *(item.plan for item in items), action="Panel meeting")
@@ -94,6 +108,8 @@ def meeting_detail(request, site_slug, code):
         "attendance": list(meeting.attendance.all()),
         "may_manage": allows(request, "run_panel_meetings"),
         "steps": allowed_steps(meeting),
+        "reported": selectors.chairs_actions_reported_to(meeting),
+        "interest_form": InterestForm() if may_decide else None,
     }
     if context["may_manage"] and "take_items" in context["steps"]:
         context["waiting"] = [
@@ -110,10 +126,65 @@ def meeting_detail(request, site_slug, code):
             context["open_form"] = OpenMeetingForm(
                 people=_meeting_people(meeting, items)
             )
-        context["chairs_actions"] = selectors.unreported_chairs_actions(
-            request.site, meeting.panel
-        )
+            context["opens_today"] = (
+                services.meeting_day(meeting) == timezone.localdate()
+            )
+        if "reschedule" in context["steps"]:
+            context["reschedule_form"] = RescheduleForm(
+                initial={"starts_at": timezone.localtime(meeting.starts_at)}
+            )
     return render(request, "panels/meeting_detail.html", context)
+
+
+@preserves_input
+@require_http_methods(["GET", "POST"])
+@require_rule("run_panel_meetings")
+def meeting_reschedule(request, site_slug, code):
+    """Move a scheduled meeting to another date: an explicit, recorded change."""
+    meeting = get_for_site(
+        PanelMeeting.objects.select_related("panel"), request.site, code=code
+    )
+    data = request.POST if request.method == "POST" else restore_input(request)
+    form = RescheduleForm(
+        data, initial={"starts_at": timezone.localtime(meeting.starts_at)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reschedule_meeting(meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The meeting is moved; the change is recorded.")
+            return redirect("meeting_detail", site_slug=site_slug, code=code)
+    return render(
+        request, "panels/meeting_reschedule.html", {"meeting": meeting, "form": form}
+    )
+
+
+@require_POST
+@require_rule("record_panel_decisions")
+def item_interest(request, site_slug, code):
+    """A member declares an interest in an item and takes no part in its decision."""
+    item = get_for_site(
+        PanelItem.objects.select_related("meeting"), request.site, code=code
+    )
+    form = InterestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.declare_interest(
+                item, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request, "Your interest is recorded: you take no part in this decision."
+            )
+    else:
+        messages.error(request, "Say what the interest is, in a few words.")
+    if item.meeting_id:
+        return redirect("meeting_detail", site_slug=site_slug, code=item.meeting.code)
+    return redirect("panel_home", site_slug=site_slug)
 
 
 def _meeting_people(meeting, items):
@@ -214,16 +285,26 @@ def item_move(request, site_slug, code):
 @require_rule("record_panel_decisions")
 def item_decide(request, site_slug, code):
     item = get_for_site(
-        PanelItem.objects.select_related("meeting__panel", "plan__person"),
+        PanelItem.objects.select_related(
+            "meeting__panel",
+            "plan__person",
+            "decision__decided_by",
+        ).prefetch_related("interests", "plan__contributions"),
         request.site,
         code=code,
     )
-    if hasattr(item, "decision"):
+    decided = getattr(item, "decision", None)
+    if decided is not None and request.method == "GET":
         messages.info(request, "This item has been decided.")
-        return redirect("decision_detail", site_slug=site_slug, code=item.decision.code)
+        return redirect("decision_detail", site_slug=site_slug, code=decided.code)
+    summary = selectors.item_summaries([item])[0]
     data = request.POST if request.method == "POST" else restore_input(request)
-    form = DecisionForm(data)
-    if request.method == "POST" and form.is_valid():
+    form = DecisionForm(data, responses=services.funded(summary["responses"]))
+    if decided is not None:
+        # Someone was faster: say who and when, and keep what this person wrote.
+        form.is_valid()
+        form.add_error(None, services.already_decided(decided))
+    elif request.method == "POST" and form.is_valid():
         try:
             decision = services.record_decision(
                 item, by=request.user, **form.cleaned_data
@@ -233,13 +314,19 @@ def item_decide(request, site_slug, code):
         else:
             messages.success(request, "The decision is recorded and the officer told.")
             return redirect("decision_detail", site_slug=site_slug, code=decision.code)
-    summary = selectors.item_summaries([item])[0]
     record_view(request, item.plan, action="Panel decision form")
     allowed, why = services.may_decide(item, request.user)
     return render(
         request,
         "panels/item_decide.html",
-        {**summary, "item": item, "form": form, "allowed": allowed, "why_not": why},
+        {
+            **summary,
+            "item": item,
+            "form": form,
+            "allowed": allowed or decided is not None,
+            "why_not": why,
+            "decided": decided,
+        },
     )
 
 
@@ -251,8 +338,13 @@ def chairs_action(request, site_slug, code):
     plan = get_for_site(
         CarePlan.objects.select_related("person"), request.site, code=code
     )
+    from careplans import selectors as plan_selectors
+
+    context = plan_selectors.plan_page_context(
+        plan_selectors.plan_for_page(request.site, code)
+    )
     data = request.POST if request.method == "POST" else restore_input(request)
-    form = ChairsActionForm(data)
+    form = ChairsActionForm(data, responses=services.funded(context["responses"]))
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.chairs_action(
@@ -261,16 +353,15 @@ def chairs_action(request, site_slug, code):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if decision.reported_at:
+                when = timezone.localtime(decision.reported_at.starts_at)
+                to = f"the meeting of {when.day} {when:%B %Y}"
+            else:
+                to = "the next meeting (none is scheduled yet)"
             messages.success(
-                request,
-                "Chair's action recorded; it will be reported to the next meeting.",
+                request, f"Chair's action recorded; it will be reported to {to}."
             )
             return redirect("decision_detail", site_slug=site_slug, code=decision.code)
-    from careplans import selectors as plan_selectors
-
-    context = plan_selectors.plan_page_context(
-        plan_selectors.plan_for_page(request.site, code)
-    )
     record_view(request, plan, action="Chair's action form")
     return render(request, "panels/chairs_action.html", {**context, "form": form})
 
@@ -283,7 +374,17 @@ def _decision(request, code):
             "item__plan__written_by",
             "decided_by",
             "reported_at",
-        ).prefetch_related("present"),
+        ).prefetch_related(
+            "present",
+            Prefetch(
+                "responses",
+                queryset=ResponseDecision.objects.select_related("response"),
+            ),
+            Prefetch(
+                "item__interests",
+                queryset=DeclaredInterest.objects.select_related("user"),
+            ),
+        ),
         request.site,
         code=code,
     )
@@ -349,6 +450,7 @@ def meeting_pack_pdf(request, site_slug, code):
         "meeting": meeting,
         "summaries": selectors.item_summaries(items),
         "site": request.site,
+        "reported": selectors.chairs_actions_reported_to(meeting),
     }
     pdf = render_pdf("pdf/panel_pack.html", context, request=request)
     record_access(request, meeting, kind=AuditEvent.Kind.PRINT, action="Panel pack")

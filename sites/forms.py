@@ -1,4 +1,7 @@
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 
 from .models import AuditEvent, Membership
 
@@ -32,6 +35,24 @@ class AuditFilterForm(forms.Form):
         )
         self.fields["user"].label_from_instance = lambda u: u.display_name
         self.fields["kind"].choices = [("", "Any"), *AuditEvent.Kind.choices]
+
+    # A sensible window (issue 10 item 9): the trail starts this century and ends
+    # today; 9999-12-31 once crashed the search ("the day after" overflows).
+    EARLIEST = date(2000, 1, 1)
+
+    def _in_window(self, name):
+        day = self.cleaned_data.get(name)
+        if day is not None and not (self.EARLIEST <= day <= timezone.localdate()):
+            raise forms.ValidationError(
+                "Choose a date between 1 January 2000 and today."
+            )
+        return day
+
+    def clean_date_from(self):
+        return self._in_window("date_from")
+
+    def clean_date_to(self):
+        return self._in_window("date_to")
 
     def clean(self):
         cleaned = super().clean()

@@ -377,6 +377,16 @@ DETAIL_WORDS = {
     "weekly": lambda value: f"{format_gbp(value)} a week",
     "from": lambda value: f"from {_day(value)}",
     "rows": lambda value: f"{value} row{'' if value == 1 else 's'}",
+    # Delegated limits (issue 10): what a new limit replaced, and a backdating.
+    "replaced": lambda items: (
+        "replacing "
+        + "; ".join(
+            f"{format_gbp(i.get('weekly'))} a week from {_day(i.get('from'))}"
+            for i in items
+        )
+    ),
+    "backdated": lambda value: "backdated" if value else "",
+    "reason": lambda value: f"reason: {value}",
 }
 
 

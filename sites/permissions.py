@@ -53,6 +53,7 @@ CAPABILITIES: dict[str, str] = {
     "decide_at_panel": "Record panel decisions (when chair, or present at the meeting)",
     "chairs_action": "Decide urgent plans between meetings as the panel's chair",
     "view_audit": "See the site's audit events",
+    "manage_letters": "Word the site's letters (eligibility decisions and others)",
     # The collaborative programme, at the site: identifiable casework stays here.
     "make_programme_case": "Include a person in a collaborative programme as a case",
     "view_case_studies": "Read the site's case studies for the programme, drafts too",
@@ -73,7 +74,13 @@ CAPABILITIES: dict[str, str] = {
 _EVERYONE = {"view_site"}
 _PRACTICE = {"view_people", "edit_people", "assess", "plan", "review_plan"}
 _PROGRAMME_CASES = {"make_programme_case", "draft_case_study", "view_case_studies"}
-_MANAGING = {"view_all_caseloads", "sign_off_plan", "view_team_reviews", "view_panel"}
+_MANAGING = {
+    "view_all_caseloads",
+    "sign_off_plan",
+    "view_team_reviews",
+    "view_panel",
+    "manage_letters",
+}
 _PANEL = {"view_people", "view_panel", "decide_at_panel"}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -303,6 +310,11 @@ RULES: dict[str, Rule] = _rules(
         all_of={"view_people"},
     ),
     _write(
+        "word_letters",
+        "Word the site's letters: the templates letters are made from",
+        all_of={"manage_letters"},
+    ),
+    _write(
         "record_assessments",
         "Start, edit and complete assessments; add addenda",
         all_of={"assess"},
@@ -492,14 +504,15 @@ def rules_table() -> str:
     return "\n".join(rows)
 
 
-def site_views(resolver=None, prefix=""):
-    """Every page under ``/s/<site_slug>/``: (route, url name, view), in URL order."""
+def site_views(resolver=None, prefix="", kwarg=SITE_KWARG):
+    """Every page under ``/s/<site_slug>/``: (route, url name, view), in URL order
+    (or under ``/p/<programme_slug>/`` with ``kwarg=PROGRAMME_KWARG``)."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
-            yield from site_views(entry, route)
-        elif isinstance(entry, URLPattern) and f"<slug:{SITE_KWARG}>" in route:
+            yield from site_views(entry, route, kwarg)
+        elif isinstance(entry, URLPattern) and f"<slug:{kwarg}>" in route:
             yield route, entry.name, entry.callback
 
 
@@ -525,9 +538,44 @@ def pages_table() -> str:
     return "\n".join(rows)
 
 
+PROGRAMME_ROLE_WORDS = {
+    PROGRAMME_COORDINATOR: "Programme coordinator",
+    PARTICIPANT: "Member of a site taking part",
+    PARTICIPANT_COORDINATOR: "… who is its site coordinator",
+}
+
+
+def programme_pages_table() -> str:
+    """Each programme page, its rule, and which programme roles it allows."""
+    roles = list(PROGRAMME_CAPABILITIES)
+    rows = [
+        "| Page | Name | Rule | "
+        + " | ".join(PROGRAMME_ROLE_WORDS[r] for r in roles)
+        + " |",
+        "|---|---|---|" + "---|" * len(roles),
+    ]
+    for route, name, view in site_views(kwarg=PROGRAMME_KWARG):
+        guard = guard_of(view)
+        address = "/" + re.sub(r"<\w+:(\w+)>", r"<\1>", route)
+        if guard is None:
+            rows.append(
+                f"| `{address}` | `{name}` | **none declared** |" + " |" * len(roles)
+            )
+            continue
+        marks = " | ".join(
+            "yes"
+            if guard.allows("POST", PROGRAMME_CAPABILITIES[r])
+            else ("reads" if guard.allows("GET", PROGRAMME_CAPABILITIES[r]) else "")
+            for r in roles
+        )
+        rows.append(f"| `{address}` | `{name}` | `{guard}` | {marks} |")
+    return "\n".join(rows)
+
+
 # name in the doc's <!-- NAME-table: … --> markers -> the function that writes it
 DOC_TABLES = {
     "permissions": markdown_table,
     "rules": rules_table,
     "pages": pages_table,
+    "programme-pages": programme_pages_table,
 }

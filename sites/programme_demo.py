@@ -2,9 +2,10 @@
 over 85 living at home", across the three demo sites, coordinated by ``carl``.
 
 Seeded through the same services the pages use, with dates relative to the day it is
-first seeded: data collection started ten weeks ago, the set-up milestones are done
-(one slipped: Valley issued its brief late), the first collaborative meeting was held
-two weeks ago with learning and action points, and the second is planned. Seeding
+first seeded: data collection started thirty weeks (about seven months) ago, so the
+programme's monthly figures have a shape; the milestones due so far are done (one
+slipped: Valley issued its brief late), the first collaborative meeting was held two
+weeks ago with learning and action points, and the second is planned. Seeding
 again changes nothing (the programme is found by its short name).
 """
 
@@ -54,7 +55,7 @@ def seed_programme(sites, stdout):
         return
     carl = _user("carl")
     today = timezone.localdate()
-    start = today - timedelta(weeks=10)
+    start = today - timedelta(weeks=30)
     programme = services.create_programme(
         by=carl,
         site=sites["northshire"],
@@ -72,7 +73,7 @@ def seed_programme(sites, stdout):
         diversity_to_reflect="People with dementia; black and minority ethnic "
         "groups; carers who are themselves over 75.",
         start_date=start,
-        data_collection_months=9,
+        data_collection_months=12,
     )
     for slug in ("riverside", "valley"):
         services.add_site(
@@ -141,7 +142,7 @@ def _meetings(programme, carl, sites, start):
         by=carl,
         sites=everyone,
         title="First collaborative meeting",
-        held_on=start + timedelta(weeks=8),
+        held_on=start + timedelta(weeks=28),
         place="Northshire County Hall, committee room 2",
         attendees="Carl Jennings (programme coordinator)\n"
         "Aisha Rahman, Nadia Brooks (Northshire)\n"
@@ -160,7 +161,7 @@ def _meetings(programme, carl, sites, start):
         by=carl,
         sites=everyone,
         title="Second collaborative meeting",
-        held_on=start + timedelta(weeks=20),
+        held_on=start + timedelta(weeks=40),
         place="Riverside Civic Centre",
         attendees="Advisors and project coordinators of the three sites",
         agenda="1. Actions from the first meeting\n2. Case studies\n3. Barriers met",
@@ -221,7 +222,7 @@ def _planning(programme, carl, sites):
             "Plans that start from what each person and carer want.",
             "Ask, record their words, cost the response against the usual offer.",
             "Practitioners ask; advisors review; coordinators collate.",
-            "Through the nine months of data collection",
+            "Through the twelve months of data collection",
         ),
         (
             "northshire",

@@ -36,7 +36,9 @@ class LimitText:
                 if field.max_length is None:
                     field.max_length = TEXT_LIMIT
                     field.validators.append(MaxLengthValidator(TEXT_LIMIT))
-                field.widget.attrs.setdefault("rows", 3)
+                if str(field.widget.attrs.get("rows", "10")) == "10":
+                    # Django's default of ten rows makes a form of empty boxes.
+                    field.widget.attrs["rows"] = 3
                 field.widget.attrs["maxlength"] = field.max_length
 
 
@@ -78,7 +80,7 @@ class NewProgrammeForm(ProgrammeForm):
     )
 
     class Meta(ProgrammeForm.Meta):
-        fields = ["slug", *ProgrammeForm.Meta.fields]
+        fields = ["title", "slug", *ProgrammeForm.Meta.fields[1:]]
         labels = {"slug": "Short name"}
 
     def clean_slug(self):
@@ -90,6 +92,17 @@ class NewProgrammeForm(ProgrammeForm):
 
 class StageForm(forms.Form):
     step = forms.CharField(max_length=40)
+    # Closing cannot be undone: it needs a tick as well as the button.
+    confirm_close = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("step") == "close" and not cleaned.get("confirm_close"):
+            raise forms.ValidationError(
+                "Tick the box to confirm: a closed programme cannot be changed or "
+                "reopened."
+            )
+        return cleaned
 
 
 class AddSiteForm(forms.Form):

@@ -225,7 +225,10 @@ def programme_move(request, programme_slug):
     """Move the programme to another stage (planning → … → closed)."""
     form = StageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the stage to move to.")
+        messages.error(
+            request,
+            " ".join(form.non_field_errors()) or "Choose the stage to move to.",
+        )
     else:
         try:
             programme = services.move_programme(

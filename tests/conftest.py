@@ -120,6 +120,9 @@ def records(site_a, officer):
             recorded_by=officer,
         )
         done = completed_assessment(site_a, officer)
+        from assessments.legal_services import send_eligibility_letter
+
+        letter = send_eligibility_letter(done, by=officer)
         plan = create_plan(person=done.person, assessment=done, by=officer)
         response = save_response(
             plan,
@@ -227,6 +230,7 @@ def records(site_a, officer):
         "person": person,
         "assessment": assessment,
         "contact": contact,
+        "letter": letter,
         "plan": plan,
         "response": response,
         "review": review,

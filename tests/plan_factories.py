@@ -35,6 +35,8 @@ def limits(site, by, team_manager="350.00", senior_manager="700.00"):
         weekly_limit=Decimal(team_manager),
         effective_from=date(2020, 1, 1),
         by=by,
+        backdate_reason="The limits the tests' site has had since 2020.",
+        confirm_backdate=True,
     )
     services.set_delegated_limit(
         site=site,
@@ -42,6 +44,8 @@ def limits(site, by, team_manager="350.00", senior_manager="700.00"):
         weekly_limit=Decimal(senior_manager),
         effective_from=date(2020, 1, 1),
         by=by,
+        backdate_reason="The limits the tests' site has had since 2020.",
+        confirm_backdate=True,
     )
 
 

@@ -242,3 +242,23 @@ def test_a_double_click_racing_itself_makes_one_record(site_a, officer):
     assert all(isinstance(r, Person) for r in results.values()), results
     assert results[0].pk == results[1].pk
     assert len(people()) == 1
+
+
+def test_changing_details_to_another_records_name_and_birth_is_refused_not_a_500(
+    client, officer, site_a, grace
+):
+    with scopes_disabled():
+        other = PersonFactory(
+            site=site_a,
+            given_name="Gracie",
+            family_name="Testhopper",
+            date_of_birth=date(1946, 12, 9),
+        )
+    client.force_login(officer)
+    data = details(given_name="Grace", version=other.version, postcode="")
+    data.pop("creation_token")
+    response = client.post(url("person_edit", other.code), data)
+    assert response.status_code == 200
+    assert "a team manager can merge" in response.content.decode()
+    with scopes_disabled():
+        assert Person.objects.get(pk=other.pk).given_name == "Gracie"

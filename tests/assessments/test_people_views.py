@@ -407,9 +407,9 @@ SEARCH_QUERIES = 6
 # query each, with what they show); the audit event; the care plans panel; the start
 # form's choices; the programme panel (their programme cases, the programmes
 # collecting data at the site); one query for each part of the legal record
-# (issue 12): contacts, consent, capacity, attorneys, advocacy, safeguarding
-# (equality comes with the person).
-DETAIL_QUERIES = 18
+# (issue 12): contacts, consent, capacity, attorneys, advocacy, safeguarding,
+# letters (equality comes with the person).
+DETAIL_QUERIES = 19
 
 
 def _people(site, worker, count, **kwargs):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
+from careplans import figures
 from careplans.programme import MeetingCaseStudy, PublishedCaseStudy, Rebase
 from sites.models import AuditEvent
 from sites.permissions import Role
@@ -125,6 +126,25 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     # series (careplans.figures.compute); the re-bases 1.
     with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+def test_the_programmes_figures_are_kept_for_a_few_minutes(
+    client, programme, officer, site_a, django_assert_num_queries
+):
+    add_cases(programme, site_a, officer, 1)
+    client.force_login(officer)
+    url = reverse("programme_figures", args=[programme.slug])
+    first = client.get(url)
+    assert "Figures worked out at" in first.content.decode()
+    add_cases(programme, site_a, officer, 1)
+    # Kept: middleware 6, the sites, the re-bases; no figure is worked out again.
+    with django_assert_num_queries(8):
+        kept = client.get(url)
+    assert kept.context["shown"]["cases"].table.rows[0].cells[0].display == "*"
+    assert kept.context["worked_out_at"] == first.context["worked_out_at"]
+    figures.forget_programme_figures(programme)
+    with django_assert_num_queries(16):
+        client.get(url)
 
 
 def test_the_programme_unmet_need_register_is_disclosed(

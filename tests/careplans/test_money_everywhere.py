@@ -99,6 +99,8 @@ def test_the_limits_page_writes_limits_with_separators(client, senior, site_a):
             weekly_limit=Decimal("35000"),
             effective_from=date(2025, 4, 1),
             by=senior,
+            backdate_reason="Recorded for the test from that date.",
+            confirm_backdate=True,
         )
     client.force_login(senior)
 

@@ -57,6 +57,8 @@ def set_limit(site, by, role, amount, start):
         weekly_limit=Decimal(amount),
         effective_from=start,
         by=by,
+        backdate_reason="Recorded for the test from that date.",
+        confirm_backdate=True,
     )
 
 
@@ -295,14 +297,17 @@ def test_setting_a_limit_is_audited_with_who_set_it(site_a, senior):
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.TRANSITION, site=site_a)
     assert event.user == senior
     assert event.object_type == "careplans.DelegatedLimit"
-    assert event.object_code == str(limit.pk)
+    assert event.object_code == str(limit.code)
     assert event.details == {
         "role": "team_manager",
         "weekly": "350.00",
         "from": "2024-01-01",
+        "backdated": True,
+        "reason": "Recorded for the test from that date.",
     }
     assert event.in_words == (
-        "Delegated limit set: Team manager, £350.00 a week, from 1 January 2024"
+        "Delegated limit set: Team manager, £350.00 a week, from 1 January 2024, "
+        "backdated, reason: Recorded for the test from that date."
     )
 
 

@@ -13,6 +13,7 @@ import pypdf
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from careplans import routing, services
@@ -141,8 +142,24 @@ def test_an_unchanged_revision_keeps_its_reason_as_data(
         revision = services.revise_plan(approved, by=officer)
         revision = services.submit_plan(revision, by=officer)
 
-    assert revision.routing_reasons == [{"code": "unchanged", "version": 1}]
+    approved.refresh_from_db()
+    on = timezone.localtime(approved.approved_at).date()
+    assert revision.routing_reasons == [
+        {
+            "code": "unchanged",
+            "version": 1,
+            "approved_by": manager.display_name,
+            "approved_on": on.isoformat(),
+        }
+    ]
     assert routing.reasons_in_words(revision.routing_reasons) == [
+        "Nothing material changed, so the approval is carried over from version 1, "
+        f"approved by {manager.display_name} on {on.day} {on:%B %Y}."
+    ]
+
+
+def test_an_unchanged_reason_stored_before_it_named_the_approver_still_reads():
+    assert routing.reasons_in_words([{"code": "unchanged", "version": 1}]) == [
         "The weekly cost and the kinds of response are the same as in the approved "
         "version 1, so it is not routed again."
     ]

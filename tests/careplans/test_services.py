@@ -462,7 +462,7 @@ def test_nobody_signs_off_a_plan_they_wrote(site_a, manager):
 
     message = refused("not_allowed", services.sign_off_plan, plan, by=manager)
 
-    assert message == "Nobody signs off a plan they wrote."
+    assert message == "Nobody signs off a plan they wrote or changed."
     assert reload(plan).status == S.AWAITING_SIGN_OFF
     assert reload(plan).approved_by is None
 
@@ -472,7 +472,7 @@ def test_nobody_signs_off_a_plan_they_submitted(site_a, officer, manager):
     plan = services.submit_plan(plan_with(site_a, officer), by=manager)
 
     assert refused("not_allowed", services.sign_off_plan, plan, by=manager) == (
-        "Nobody signs off a plan they wrote."
+        "Nobody signs off a plan they wrote or changed."
     )
 
 
@@ -840,9 +840,11 @@ def test_comparing_a_version_with_itself_finds_no_change(approved, officer):
     )
 
 
-def test_a_version_with_the_same_cost_and_kinds_is_approved_unchanged(
+def test_a_version_with_the_same_cost_and_kinds_but_another_provision_is_routed_again(
     approved, officer
 ):
+    """Issue 10 item 7: what is provided changed, so the approval does not carry
+    over, even though the weekly cost and the kinds of response are the same."""
     revision = services.revise_plan(approved, by=officer)
     meals = revision.responses.first()
     add_response(
@@ -853,6 +855,18 @@ def test_a_version_with_the_same_cost_and_kinds_is_approved_unchanged(
         cost="20.00",
         description="Meals with a different provider",
     )
+
+    revision = services.submit_plan(revision, by=officer)
+
+    assert revision.status == S.AWAITING_SIGN_OFF
+    assert revision.route == CarePlan.Route.SIGN_OFF
+    assert reload(approved).status == S.APPROVED
+
+
+def test_a_version_with_nothing_material_changed_is_approved_unchanged(
+    approved, officer
+):
+    revision = services.revise_plan(approved, by=officer)
 
     revision = services.submit_plan(revision, by=officer)
 

@@ -173,6 +173,8 @@ def test_the_limits_page_takes_a_fixed_number_of_queries(
                 weekly_limit=Decimal(300 + year),
                 effective_from=date(2020 + year, 4, 1),
                 by=senior,
+                backdate_reason="Recorded for the test from that date.",
+                confirm_backdate=True,
             )
     client.force_login(senior)
     # session, user, memberships, the limits, those in force (the session row is
@@ -194,6 +196,8 @@ def test_a_limit_starting_before_the_current_one_is_refused_on_the_page(
             "role": Role.TEAM_MANAGER,
             "weekly_limit": "490.00",
             "effective_from": "2019-01-01",
+            "backdate_reason": "The director's letter of 2019 set it.",
+            "confirm_backdate": "on",
         },
     )
 
@@ -689,7 +693,7 @@ def test_a_manager_who_wrote_the_plan_is_offered_neither_sign_off_nor_return(
 
     page = page_text(client.get(url("plan_detail", plan.code)))
 
-    assert "Nobody signs off a plan they wrote." in page
+    assert "Nobody signs off a plan they wrote or changed." in page
     assert "Return it with reasons" not in page
     client.force_login(senior)
     assert "Return it with reasons" in page_text(
@@ -1088,6 +1092,8 @@ def test_the_limits_page_marks_the_limits_in_force(client, senior, site_a, site_
             weekly_limit=Decimal("420.00"),
             effective_from=yesterday,
             by=senior,
+            backdate_reason="Recorded for the test from that date.",
+            confirm_backdate=True,
         )
     client.force_login(senior)
 

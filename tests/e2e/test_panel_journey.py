@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from .conftest import sign_in
@@ -9,11 +10,25 @@ from .test_plan_journey import sign_out
 pytestmark = pytest.mark.e2e
 
 
+def move_the_meeting_to_today(page):
+    """The demo's next meeting is in ten days; a meeting is opened on its own day,
+    so the chair moves it to today first (an explicit, recorded change)."""
+    page.get_by_role("link", name="Move this meeting").click()
+    today = timezone.localdate().isoformat()
+    page.get_by_label("New date and time").fill(f"{today}T23:00")
+    page.get_by_label("Why it is moved").fill("The chair is away on the original day.")
+    page.get_by_role("button", name="Move the meeting").click()
+    expect(
+        page.get_by_text("The meeting is moved; the change is recorded.")
+    ).to_be_visible()
+
+
 def test_chair_decides_with_conditions_and_the_officer_hears_back(page, demo):
     sign_in(page, "priya")
     page.get_by_role("link", name="Panel", exact=True).click()
     expect(page.get_by_role("heading", name="Funding panel")).to_be_visible()
     page.locator(".list-group-item", has_text="Scheduled").get_by_role("link").click()
+    move_the_meeting_to_today(page)
 
     page.get_by_label("Priya Nair").check()
     page.get_by_label("Tom Bryant").check()

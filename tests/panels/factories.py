@@ -5,10 +5,11 @@ site's scope; they go through the services, as the app does."""
 from datetime import timedelta
 from decimal import Decimal
 
+import time_machine
 from django.utils import timezone
 
 from careplans import services as plan_services
-from careplans.models import CarePlan, Response
+from careplans.models import CarePlan, Response, plan_costs
 from panels import services
 from panels.models import Decision, Panel, PanelMember
 from sites.permissions import Role
@@ -36,14 +37,20 @@ def make_panel(site, chair, members=(), *, quorum=2, name="Funding panel"):
     return panel
 
 
-def make_meeting(panel, by, *, days=7, place="Room 2, County Hall"):
-    """A meeting of ``panel`` ``days`` from now, scheduled through the service."""
+def make_meeting(panel, by, *, days=0, minutes=0, place="Room 2, County Hall"):
+    """A meeting of ``panel`` ``days`` (and ``minutes``) from now, scheduled through
+    the service. By default it is today: a meeting is opened on its own day."""
     return services.schedule_meeting(
         panel=panel,
-        starts_at=timezone.now() + timedelta(days=days),
+        starts_at=timezone.now() + timedelta(days=days, minutes=minutes),
         place=place,
         by=by,
     )
+
+
+def on_its_day(meeting):
+    """The clock moved to the day of ``meeting`` (and running), to open it then."""
+    return time_machine.travel(meeting.starts_at, tick=True)
 
 
 def plan_awaiting_panel(site, officer, *, cost="45.00", times=1, replaced="30.00"):
@@ -87,7 +94,8 @@ def decide(item, by, outcome=Decision.Outcome.APPROVED, **fields):
     """Record a decision with sensible defaults for the outcome."""
     defaults = {"rationale": RATIONALE}
     if outcome in Decision.APPROVALS:
-        defaults["authorised_weekly"] = Decimal("45.00")
+        # What the plan costs: an approval authorises the plan as written.
+        defaults["authorised_weekly"] = plan_costs(item.plan.responses.all())["weekly"]
     if outcome == Decision.Outcome.APPROVED_WITH_CONDITIONS:
         defaults["conditions"] = "Review in eight weeks whether it still helps."
     return services.record_decision(

@@ -88,6 +88,7 @@ def decision(panel, chair, members, officer):
             rationale=REASONS,
             conditions=CONDITIONS,
             authorised_weekly=Decimal("1234.50"),
+            difference_reason="Night care is added for the first month after discharge.",
         )
 
 
@@ -183,7 +184,7 @@ def test_the_dashboard_pdf_with_nothing_decided_yet(client, panel, chair):
     assert "no decisions yet" in pdf_text(response)
 
 
-PACK_QUERIES = 14
+PACK_QUERIES = 17
 
 
 @pytest.mark.parametrize("rows", [1, 5])
@@ -201,7 +202,7 @@ def test_the_pack_takes_a_fixed_number_of_queries(
     assert pdf_text(response).count("will the panel fund the club taxi?") == 2 * rows
 
 
-DECISION_PDF_QUERIES = 6
+DECISION_PDF_QUERIES = 8
 
 
 @pytest.mark.parametrize("rows", [1, 4])

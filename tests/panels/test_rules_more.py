@@ -12,6 +12,7 @@ from .factories import (
     add_plan_item,
     make_meeting,
     make_panel,
+    on_its_day,
     panel_members,
     plan_awaiting_panel,
 )
@@ -58,21 +59,24 @@ def test_chairs_action_is_reported_only_to_its_own_panels_meeting(
             outcome=Decision.Outcome.APPROVED,
             rationale="Urgent and clearly meets the eligible need for transport.",
             authorised_weekly=45,
+            urgency="The appointments start on Monday, before the next meeting.",
         )
         other_meeting = make_meeting(other_panel, other_chair, days=1)
-        services.open_meeting(
-            other_meeting,
-            by=other_chair,
-            present=[other_chair] + [m.user for m in other_panel.members.all()],
-        )
-        services.close_meeting(other_meeting, by=other_chair)
+        with on_its_day(other_meeting):
+            services.open_meeting(
+                other_meeting,
+                by=other_chair,
+                present=[other_chair] + [m.user for m in other_panel.members.all()],
+            )
+            services.close_meeting(other_meeting, by=other_chair)
         decision.refresh_from_db()
         assert decision.reported_at is None
 
         own = make_meeting(panel, chair, days=2)
-        services.open_meeting(
-            own, by=chair, present=[chair] + [m.user for m in panel.members.all()]
-        )
-        services.close_meeting(own, by=chair)
+        with on_its_day(own):
+            services.open_meeting(
+                own, by=chair, present=[chair] + [m.user for m in panel.members.all()]
+            )
+            services.close_meeting(own, by=chair)
         decision.refresh_from_db()
         assert decision.reported_at == own

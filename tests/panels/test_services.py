@@ -30,6 +30,7 @@ from .factories import (
     decide,
     make_meeting,
     make_panel,
+    on_its_day,
     panel_members,
     plan_awaiting_panel,
 )
@@ -192,8 +193,9 @@ def test_an_item_cannot_be_moved_to_a_closed_meeting(
     site_a, panel, item, meeting, chair, members
 ):
     other = make_meeting(panel, chair, days=3)
-    services.open_meeting(other, by=chair, present=[chair, members[0]])
-    services.close_meeting(other, by=chair)
+    with on_its_day(other):
+        services.open_meeting(other, by=chair, present=[chair, members[0]])
+        services.close_meeting(other, by=chair)
 
     with pytest.raises(ValidationError) as error:
         services.move_item(item, to=other, by=chair)
@@ -391,7 +393,14 @@ def test_the_amount_authorised_cannot_be_negative(in_session, item, chair):
 
 
 def test_an_amount_of_nothing_may_be_authorised(in_session, item, chair):
-    decision = decide(item, chair, authorised_weekly=Decimal("0.00"))
+    # Less than the plan costs, so approved in part, with the difference named.
+    decision = decide(
+        item,
+        chair,
+        outcome=O.APPROVED_IN_PART,
+        authorised_weekly=Decimal("0.00"),
+        difference_reason="Funded from the carers' grant instead this year.",
+    )
 
     assert decision.authorised_weekly == Decimal("0.00")
     assert reload(item.plan).authorised_weekly == Decimal("0.00")
@@ -452,7 +461,13 @@ def test_an_outcome_that_is_not_one_of_the_five_is_refused(in_session, item, cha
 def test_an_approval_approves_the_plan_at_the_amount_authorised(
     in_session, item, chair
 ):
-    decision = decide(item, chair, authorised_weekly=Decimal("41.50"))
+    decision = decide(
+        item,
+        chair,
+        outcome=O.APPROVED_IN_PART,
+        authorised_weekly=Decimal("41.50"),
+        difference_reason="The taxi firm's contract rate is lower.",
+    )
 
     plan = reload(item.plan)
     assert plan.status == S.APPROVED
@@ -551,7 +566,13 @@ def test_a_decision_keeps_a_snapshot_of_the_plan_and_the_wait(
     item = services.add_item(meeting=meeting, plan=plan, question="Fund?", by=chair)
     services.open_meeting(meeting, by=chair, present=[chair, members[0]])
 
-    decision = decide(item, chair, authorised_weekly=Decimal("55.00"))
+    decision = decide(
+        item,
+        chair,
+        outcome=O.APPROVED_IN_PART,
+        authorised_weekly=Decimal("55.00"),
+        difference_reason="One trip a week is shared with a neighbour.",
+    )
 
     assert decision.plan_weekly == Decimal("60.00")
     assert decision.standard_weekly == Decimal("35.00")
@@ -649,6 +670,7 @@ def chairs_action(plan, by, **fields):
         "outcome": O.APPROVED,
         "rationale": RATIONALE,
         "authorised_weekly": Decimal("45.00"),
+        "urgency": "Discharge from hospital is tomorrow and the taxi is needed then.",
     }
     return services.chairs_action(plan=plan, by=by, **{**defaults, **fields})
 
@@ -737,15 +759,17 @@ def test_chairs_action_is_reported_to_the_next_meeting_when_it_closes(
     decision = chairs_action(waiting, chair)
     add_plan_item(meeting, officer, chair)
     services.open_meeting(meeting, by=chair, present=[chair, members[0]])
-    assert reload(decision).reported_at is None
+    # Named at once: the next meeting's page and pack list it before it is held.
+    assert reload(decision).reported_at == meeting
 
     services.close_meeting(meeting, by=chair)
 
     assert reload(decision).reported_at == meeting
     # Reported once: closing a later meeting does not claim it again.
     later = make_meeting(panel, chair, days=14)
-    services.open_meeting(later, by=chair, present=[chair, members[0]])
-    services.close_meeting(later, by=chair)
+    with on_its_day(later):
+        services.open_meeting(later, by=chair, present=[chair, members[0]])
+        services.close_meeting(later, by=chair)
     assert reload(decision).reported_at == meeting
 
 

@@ -98,7 +98,7 @@ def in_session(meeting, item, chair, members, officer):
 def records(site_a, panel, meeting, item, officer, chair):
     """One record for each kind of URL, at site A."""
     with scopes_disabled():
-        decided_meeting = make_meeting(panel, chair, days=1)
+        decided_meeting = make_meeting(panel, chair, minutes=30)
         decided_item = add_plan_item(decided_meeting, officer, chair)
         services.open_meeting(
             decided_meeting, by=chair, present=[chair, *panel_ids(panel)]
@@ -209,6 +209,7 @@ def test_the_chair_takes_chairs_action(client, records, chair):
         view_url("chairs_action", records),
         {
             "question": "Will the panel fund an urgent taxi this week?",
+            "urgency": "Discharge from hospital is tomorrow, before the next meeting.",
             "outcome": O.APPROVED,
             "rationale": RATIONALE,
             "authorised_weekly": "45.00",
@@ -254,8 +255,8 @@ def test_a_whole_meeting_from_scheduling_to_the_officer_hearing_back(
         person = plan.person
     client.force_login(chair)
 
-    # Schedule.
-    starts = timezone.localtime() + timedelta(days=7)
+    # Schedule, for today: a meeting is opened on its own day.
+    starts = timezone.localtime()
     response = client.post(
         url("meeting_create"),
         {
@@ -310,7 +311,7 @@ def test_a_whole_meeting_from_scheduling_to_the_officer_hearing_back(
                 "outcome": O.APPROVED_WITH_CONDITIONS,
                 "rationale": REASONS,
                 "conditions": CONDITIONS,
-                "authorised_weekly": "41.50",
+                "authorised_weekly": "45.00",
                 "review_by": review_by.isoformat(),
             },
         )
@@ -323,7 +324,7 @@ def test_a_whole_meeting_from_scheduling_to_the_officer_hearing_back(
     assert "Panel decision: Approved with conditions" in text
     assert REASONS in text
     assert CONDITIONS in text
-    assert "£41.50 a week" in text
+    assert "£45.00 a week" in text
     assert "The decision is recorded and the officer told." in messages_of(page)
     assert reload(plan).status == CarePlan.Status.APPROVED
 
@@ -404,7 +405,7 @@ GOOD = {
     "outcome": O.APPROVED_WITH_CONDITIONS,
     "rationale": REASONS,
     "conditions": CONDITIONS,
-    "authorised_weekly": "41.50",
+    "authorised_weekly": "45.00",
     "review_by": "",
 }
 PAST = (timezone.localdate() - timedelta(days=3)).isoformat()
@@ -495,7 +496,13 @@ def test_a_decision_already_recorded_is_shown_not_recorded_again(
     )
 
     decision = reload(records["item"]).decision
-    assert response["Location"] == url("decision_detail", decision.code)
+    # Told who decided, when and what; their own text stays on the page.
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{chair.display_name} recorded a decision on this item" in page
+    assert "approved. Yours was not saved" in page
+    assert RATIONALE in page
+    assert response.context["form"]["outcome"].value() == O.DECLINED
     assert decision.outcome == O.APPROVED
     with scopes_disabled():
         assert Decision.objects.filter(item=records["item"]).count() == 1
@@ -519,7 +526,7 @@ def test_viewing_a_decision_is_audited(client, records, officer):
 
 def many_decisions(site, panel, chair, officer, rows):
     """``rows`` decided items (alternating outcomes) and ``rows`` plans waiting."""
-    meeting = make_meeting(panel, chair, days=1)
+    meeting = make_meeting(panel, chair, minutes=30)
     items = [add_plan_item(meeting, officer, chair) for _ in range(rows)]
     services.open_meeting(meeting, by=chair, present=[chair, *panel_ids(panel)])
     outcomes = [O.APPROVED, O.DEFERRED, O.APPROVED_WITH_CONDITIONS, O.DECLINED]
@@ -547,6 +554,7 @@ def test_the_panel_dashboard_takes_a_fixed_number_of_queries(
             question="Urgent?",
             outcome=O.DECLINED,
             rationale=RATIONALE,
+            urgency="The carer goes into hospital tomorrow morning.",
         )
         upcoming = make_meeting(panel, chair, days=9)
         for _ in range(rows):
@@ -562,7 +570,7 @@ def test_the_panel_dashboard_takes_a_fixed_number_of_queries(
 
 
 # ... and one view of each plan on the agenda recorded, in one query.
-MEETING_QUERIES = 15
+MEETING_QUERIES = 18
 
 
 @pytest.mark.parametrize("rows", [1, 4])
@@ -572,8 +580,8 @@ def test_the_agenda_takes_a_fixed_number_of_queries(
     """Seen by a member present at the meeting in session: each item moved from an
     earlier meeting, half of them decided."""
     with scopes_disabled():
-        earlier = make_meeting(panel, chair, days=2)
-        meeting = make_meeting(panel, chair, days=3)
+        earlier = make_meeting(panel, chair)
+        meeting = make_meeting(panel, chair, minutes=30)
         items = [add_plan_item(earlier, officer, chair) for _ in range(rows)]
         for item in items:
             services.move_item(item, to=meeting, by=chair)
@@ -594,7 +602,7 @@ def test_the_agenda_takes_a_fixed_number_of_queries(
 
 
 # ... and one view of each plan on the agenda recorded, in one query.
-MEETING_MANAGER_QUERIES = 20
+MEETING_MANAGER_QUERIES = 21
 
 
 @pytest.mark.parametrize("rows", [1, 4])
@@ -618,7 +626,7 @@ def test_the_agenda_for_the_chair_takes_a_fixed_number_of_queries(
     assert "open_form" in response.context
 
 
-DECISION_QUERIES = 6
+DECISION_QUERIES = 8
 
 
 @pytest.mark.parametrize("rows", [1, 4])

@@ -28,6 +28,8 @@ def test_setting_a_limit_keeps_the_amount_as_data_and_shows_it_in_words(
             "weekly_limit": "1350.5",
             "effective_from": "2025-04-01",
             "notes": "",
+            "backdate_reason": "The director's letter set it from April.",
+            "confirm_backdate": "on",
         },
     )
     assert response.status_code == 302, response.context["form"].errors
@@ -41,10 +43,13 @@ def test_setting_a_limit_keeps_the_amount_as_data_and_shows_it_in_words(
         "role": "team_manager",
         "weekly": "1350.50",
         "from": "2025-04-01",
+        "backdated": True,
+        "reason": "The director's letter set it from April.",
     }
     page = client.get(url("audit_list")).content.decode()
     assert (
-        "Delegated limit set: Team manager, £1,350.50 a week, from 1 April 2025" in page
+        "Delegated limit set: Team manager, £1,350.50 a week, from 1 April 2025, "
+        "backdated, reason: The director&#x27;s letter set it from April." in page
     )
 
 

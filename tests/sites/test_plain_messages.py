@@ -61,7 +61,7 @@ def test_the_compiled_catalogue_matches_its_source():
             "1.234",
             "Use at most 2 decimal places",
         ),
-        (forms.ChoiceField(choices=[("a", "A")]), "b", "choose one of the options"),
+        (forms.ChoiceField(choices=[("a", "A")]), "b", "Choose one of the options"),
         (forms.UUIDField(), "not-a-uuid", "reload it and try again"),
     ],
 )

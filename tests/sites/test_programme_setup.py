@@ -186,7 +186,8 @@ def test_the_programme_moves_through_its_stages_audited(client, programme, coord
         ("start_evaluation", "evaluation"),
         ("close", "closed"),
     ]:
-        client.post(url("programme_move", programme), {"step": step})
+        data = {"step": step, "confirm_close": "1"}
+        client.post(url("programme_move", programme), data)
         programme.refresh_from_db()
         assert programme.status == status
     assert programme.status_changed_by == coordinator
@@ -205,9 +206,21 @@ def test_a_stage_not_next_is_refused_with_a_message(client, programme, coordinat
     assert programme.status == Programme.Status.PLANNING
 
 
+def test_closing_needs_a_tick_as_well_as_the_button(client, programme, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        url("programme_move", programme), {"step": "close"}, follow=True
+    )
+    assert "Tick the box to confirm" in response.content.decode()
+    programme.refresh_from_db()
+    assert programme.status == Programme.Status.PLANNING
+
+
 def test_a_closed_programme_cannot_be_changed(client, programme, coordinator):
     client.force_login(coordinator)
-    client.post(url("programme_move", programme), {"step": "close"})
+    client.post(
+        url("programme_move", programme), {"step": "close", "confirm_close": "1"}
+    )
     response = client.post(url("programme_edit", programme), _details(programme))
     assert response.status_code == 200
     assert "A closed programme cannot be changed." in response.content.decode()

@@ -37,8 +37,11 @@ class Command(BaseCommand):
                 module.seed_demo(self.stdout)
             # Programme casework reads what every app's demo left (e.g. the Evans
             # plan, approved by the panels demo), so it is seeded last.
+            # (sites.programme_demo is the programme's own set-up, which sites.demo
+            # seeds; only the apps' casework hooks run here.)
             for module in app_modules("programme_demo"):
-                module.seed_programme_demo(self.stdout)
+                if hasattr(module, "seed_programme_demo"):
+                    module.seed_programme_demo(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Demo accounts (password: {demo_password()}):")
         for username, first, last, roles in ACCOUNTS:
