@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats
+from django.utils.text import capfirst
 
 from sites.audit_subjects import PEOPLE_FINDERS, Subject, register_subject
 from sites.permissions import allows
@@ -53,6 +54,34 @@ def describe_carer_links(request, codes):
     }
 
 
+def _person_part(model, path, *, by_pk=False):
+    """describe and of_person for a record that belongs to one person through
+    ``path`` ("person", "assessment__person"): "Consent · Ann Test", linked to the
+    person's page."""
+    key = "pk" if by_pk else "code"
+
+    def describe(request, codes):
+        described = {}
+        rows = model.objects.filter(site=request.site, **{f"{key}__in": codes})
+        for row in rows.select_related(path):
+            person = row
+            for step in path.split("__"):
+                person = getattr(person, step)
+            described[str(getattr(row, key))] = Subject(
+                f"{capfirst(model._meta.verbose_name)} · {person.full_name}",
+                _link(request, "person_detail", person.code),
+                str(person.code),
+            )
+        return described
+
+    def of_person(site, code):
+        return model.objects.filter(site=site, **{f"{path}__code": code}).values_list(
+            key, flat=True
+        )
+
+    return describe, of_person
+
+
 def find_people(site, text):
     return [
         (
@@ -87,6 +116,28 @@ def register():
             .filter(Q(carer__code=code) | Q(cared_for__code=code))
             .values_list("pk", flat=True)
         ),
+        uuid_codes=False,
+    )
+    # The legal record (consent, capacity, attorneys, advocacy, safeguarding,
+    # contacts, risks, equality): each record is one person's.
+    from . import legal
+
+    for model, path in [
+        (legal.Consent, "person"),
+        (legal.CapacityAssessment, "person"),
+        (legal.Attorney, "person"),
+        (legal.Advocacy, "person"),
+        (legal.SafeguardingConcern, "person"),
+        (legal.Contact, "person"),
+        (legal.Risk, "assessment__person"),
+    ]:
+        describe, of_person = _person_part(model, path)
+        register_subject(model._meta.label, describe=describe, of_person=of_person)
+    describe, of_person = _person_part(legal.EqualityRecord, "person", by_pk=True)
+    register_subject(
+        legal.EqualityRecord._meta.label,
+        describe=describe,
+        of_person=of_person,
         uuid_codes=False,
     )
     PEOPLE_FINDERS.append(find_people)

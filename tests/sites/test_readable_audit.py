@@ -203,11 +203,12 @@ def test_the_person_filter_takes_a_fixed_number_of_queries(
         client.get(reverse("decision_detail", args=["alpha", records["decision"].code]))
     client.force_login(senior)
     # session, user, memberships; the form's members; the person; their records of
-    # each registered kind (person, assessment, carer link, plan, review, programme
-    # case, case study, panel item, decision: eight queries, the person's own id
-    # needs none); the count and the page; one query per kind of record on the page
-    # (person, plan, decision).
-    with django_assert_num_queries(19):
+    # each registered kind (assessment, carer link, plan, review, programme case,
+    # case study, panel item, decision, and the legal record's eight kinds: sixteen
+    # queries, the person's own id needs none); the count and the page; one query
+    # per kind of record on the page (person, plan, decision). None grows with the
+    # number of events.
+    with django_assert_num_queries(27):
         response = client.get(AUDIT, {"person": str(plan.person.code)})
     assert response.status_code == 200
 
@@ -228,3 +229,29 @@ def test_a_page_of_named_events_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         response = client.get(AUDIT)
     assert response.status_code == 200
+
+
+def test_the_legal_record_is_named_and_found_by_person(
+    client, records, officer, senior
+):
+    from assessments import legal_services
+    from assessments.legal import Contact
+
+    person = records["person"]
+    with scopes_disabled():
+        contact = legal_services.add_record(
+            Contact,
+            person=person,
+            by=officer,
+            noun="contact",
+            kind="gp",
+            name="Testfield Surgery",
+            phone="0113 496 0001",
+        )
+    client.force_login(senior)
+
+    page = client.get(AUDIT, {"person": str(person.code)})
+
+    codes = {e.object_code for e in page.context["page"].object_list}
+    assert str(contact.code) in codes
+    assert f"Contact · {person.full_name}" in page.content.decode()

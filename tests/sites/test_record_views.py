@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 # Pages that name a record but show nobody's record: taking a step, or a meeting's
 # own actions (each answers GET with 405 or a redirect, checked below).
 # Pages whose address names a programme, not a person's record, and which show the
-# site's figures and its register of wants: counts, never a person's record.
-NOT_A_PERSONS_RECORD = {"site_programme_figures", "site_unmet_need"}
+# site's figures and its register of wants: counts, never a person's record; and
+# the form that moves a meeting, which shows the meeting's date and place only.
+NOT_A_PERSONS_RECORD = {
+    "site_programme_figures",
+    "site_unmet_need",
+    "meeting_reschedule",
+}
 RECORD_PAGES = sorted(
     name
     for name, build in SITE_URLS.items()
