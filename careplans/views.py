@@ -505,7 +505,11 @@ def _review_taken(request, review):
     """A second reviewer's post: told who recorded the review and when, their own
     words shown again (nothing is saved)."""
     plan = review.plan
-    form = ReviewForm(request.POST, prefix="review")
+    form = ReviewForm(
+        request.POST,
+        prefix="review",
+        policy_due=services.next_review_by_policy(request.site),
+    )
     rating_forms = [
         OutcomeRatingForm(request.POST, outcome=o, prefix=f"outcome-{o.pk}")
         for o in selectors.served_outcomes(plan)

@@ -91,7 +91,8 @@ def test_the_merged_record_leads_to_the_kept_one_and_leaves_the_lists(
     assert "This record was merged into" in html
     assert url("person_detail", kept.code) in html
     assert "Change details" not in html
-    listed = client.get(url("person_list"), {"q": "Testmerge"}).context["page"]
+    results = client.post(url("person_list"), {"q": "Testmerge"})["Location"]
+    listed = client.get(results).context["page"]
     assert [p.pk for p in listed] == [kept.pk]
 
 
