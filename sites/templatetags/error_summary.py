@@ -45,14 +45,19 @@ def _is_formish(value):
 
 
 def _forms_in(context):
-    """Forms and formsets in the template context, and lists of them, once each."""
+    """Forms and formsets in the template context, and lists of them (or of
+    ``(label, form)`` pairs, as a page of one form per role passes), once each."""
     found = {}
     for value in context.flatten().values():
         if _is_formish(value):
             found[id(value)] = value
         elif type(value) in (list, tuple):
             for item in value:
-                if _is_formish(item):
+                if type(item) is tuple:
+                    for part in item:
+                        if _is_formish(part):
+                            found[id(part)] = part
+                elif _is_formish(item):
                     found[id(item)] = item
     return list(found.values())
 

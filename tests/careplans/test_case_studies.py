@@ -477,8 +477,9 @@ def test_the_export_takes_a_fixed_number_of_queries(
     from tests.plan_factories import completed_assessment
 
     with scopes_disabled():
-        for _ in range(cases - 1):
-            person = older_person(site_a, nhs_number="")
+        for n in range(cases - 1):
+            # Another person (not a second record of the same name and birth).
+            person = older_person(site_a, nhs_number="", given_name=f"Quilla{n}")
             completed_assessment(site_a, officer, person=person)
             ps.include_in_programme(
                 programme=cast["programme"], person=person, by=officer

@@ -269,7 +269,8 @@ def test_the_decision_form_takes_a_fixed_number_of_queries(
         services.open_meeting(meeting, by=chair, present=[chair, *members])
     client.force_login(chair)
 
-    with django_assert_num_queries(13):
+    # ... with the view of the plan recorded in the audit trail.
+    with django_assert_num_queries(14):
         response = client.get(url("item_decide", item.code))
 
     assert len(response.context["form"].fields["declined"].choices) == rows
