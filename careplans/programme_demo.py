@@ -234,6 +234,7 @@ def _backdate_case(case, plan, review, assessed, rng):
     # updated_at too, so the plans list (latest first) still opens on the demo's
     # own current work.
     CarePlan.objects.filter(pk=plan.pk).update(
+        created_at=_at(assessed + timedelta(days=1)),
         start_date=start,
         submitted_at=_at(approved - timedelta(days=2)),
         approved_at=_at(approved),

@@ -95,8 +95,9 @@ def test_a_malformed_id_in_any_site_url_answers_404(client, records, everyone, n
     for bad in ("not-a-uuid", "all"):
         address = reverse(name, kwargs=kwargs)
         for value in kwargs.values():
-            if isinstance(value, uuid.UUID):
-                address = address.replace(str(value), bad)
+            # A record id, or a programme's short name: an unknown one is not found.
+            if isinstance(value, uuid.UUID | str):
+                address = address.replace(f"/{value}/", f"/{bad}/")
         assert bad in address
 
         assert client.get(address).status_code == 404, address
