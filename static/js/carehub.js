@@ -33,8 +33,24 @@
     input.focus({ preventScroll: true });
   });
 
+  // A wide table scrolls inside its box at narrow widths; a box that scrolls must be
+  // reachable by keyboard (WCAG 2.1.1), and named for screen readers by its table.
+  function focusableScrollBoxes(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) return;
+      var caption = box.querySelector("caption");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute(
+        "aria-label",
+        (caption && caption.textContent.trim()) || "Table (scrolls sideways)"
+      );
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusSummary(document);
+    focusableScrollBoxes(document);
   });
 
   // An htmx section save replaces the form the user was in: keep their place.

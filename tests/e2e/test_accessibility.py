@@ -51,6 +51,9 @@ def page_kind(path):
         return None
     if match.url_name in SKIP_NAMES or match.url_name.endswith(("_pdf", "_csv")):
         return None
+    # Downloads (a meeting pack, an export) are files, not pages.
+    if path.split("?")[0].endswith((".pdf", ".csv")):
+        return None
     shape = tuple(
         value
         for key, value in sorted(match.kwargs.items())
