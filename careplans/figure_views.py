@@ -19,7 +19,7 @@ from sites.csvsafe import csv_response
 from sites.decorators import require_rule
 from sites.forms import add_service_errors
 from sites.models import AuditEvent
-from sites.permissions import Role, allows
+from sites.permissions import ROLE_CAPABILITIES, Role, allows, rule
 from sites.programmes import (
     CollaborativeMeeting,
     EvaluationAnswer,
@@ -75,8 +75,22 @@ def programme_figures(request, programme_slug):
         **_programme_figures(programme, with_charts=True),
         "may_rebase": allows(request, "run_programme"),
         "may_export": allows(request, "export_programme_data"),
+        "own_sites": _sites_with_own_figures(request),
     }
     return render(request, "programmes/figures/dashboard.html", context)
+
+
+def _sites_with_own_figures(request):
+    """The member's participating sites where their role there lets them open the
+    site's own figures (rule ``see_site_programme_figures``): a link only where it
+    leads somewhere."""
+    see = rule("see_site_programme_figures")
+    allowed = {
+        m.site_id
+        for m in getattr(request, "all_memberships", ())
+        if see.allows(ROLE_CAPABILITIES.get(m.role, frozenset()))
+    }
+    return [s for s in request.programme_sites if s.pk in allowed]
 
 
 def _figure_lines(programme, shown):

@@ -29,7 +29,10 @@ def test_an_officer_links_a_carer_choosing_who_cares_for_whom(page, demo):
     # Saving without answering asks the question again; nothing typed is lost.
     page.get_by_label("Notes").fill("Calls in every morning.")
     page.get_by_role("button", name="Save the link").click()
-    expect(page.get_by_text("Say which of the two is the carer.")).to_be_visible()
+    # Said in the error summary at the top and beside the question.
+    expect(
+        page.get_by_text("Say which of the two is the carer.", exact=True)
+    ).to_be_visible()
     expect(page.get_by_label("Notes")).to_have_value("Calls in every morning.")
 
     page.get_by_label("Arthur Pennington cares for Beatrice Oyelaran").check()

@@ -123,6 +123,12 @@ def test_officer_and_chair_take_a_plan_from_assessment_to_decision_by_keyboard(
     # 1 January reads the same in day-month and month-day order (the browser's).
     tab_and_type(page, page.get_by_label("Start date"), "01012027")
     expect(page.get_by_label("Start date")).to_have_value("2027-01-01")
+    # The contingency answers the risks (issue 12): needed before submission.
+    tab_and_type(
+        page,
+        page.get_by_label(re.compile("contingency plan")),
+        "If the sitter cannot come, he rings the duty team.",
+    )
     tab_and_press(page, page.get_by_role("button", name="Save"))
 
     tab_and_press(page, page.get_by_role("link", name="Add a response"))
@@ -140,6 +146,9 @@ def test_officer_and_chair_take_a_plan_from_assessment_to_decision_by_keyboard(
     expect(
         page.get_by_label(re.compile("quality time together at mealtimes"))
     ).to_be_checked()
+    # Whose idea: nothing is preselected (issue 9), so it is chosen.
+    tab_and_press(page, page.get_by_label("What the person asked for"), "Space")
+    expect(page.get_by_label("What the person asked for")).to_be_checked()
     how_many = page.get_by_label("How many times")
     tab_to(page, how_many)
     page.keyboard.press("Control+A")
@@ -151,6 +160,17 @@ def test_officer_and_chair_take_a_plan_from_assessment_to_decision_by_keyboard(
     expect(page.get_by_text("Needs panel.")).to_be_visible()
     tab_and_press(page, page.get_by_role("button", name="Sign out"))
     expect(page).to_have_url("/accounts/login/")
+
+    # A meeting is opened on its own day (issue 10): the demo's next meeting is set
+    # for later today (moving it through its page is the panel journey's test).
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from panels.models import PanelMeeting
+
+    with scopes_disabled():
+        later_today = timezone.localtime().replace(hour=23, minute=0, second=0)
+        PanelMeeting.objects.filter(status="scheduled").update(starts_at=later_today)
 
     # The chair puts it on the agenda, opens the meeting and decides, by keyboard.
     sign_in(page, "priya")
