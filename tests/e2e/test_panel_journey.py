@@ -64,7 +64,8 @@ def test_chair_decides_with_conditions_and_the_officer_hears_back(page, demo):
     sign_out(page)
 
     sign_in(page, "olivia")
-    page.get_by_role("link", name="Notifications").click()
+    # The navigation's link ("Notifications 2 unread"), not "All notifications".
+    page.get_by_role("link", name=re.compile(r"^Notifications")).click()
     note = page.locator(".list-group-item", has_text="Colin Marsh")
     expect(note).to_contain_text("approved with conditions")
     note.get_by_role("button", name="Open").click()

@@ -34,9 +34,10 @@ def test_a_lower_amount_is_approved_in_part_and_the_officer_sees_the_budget(page
     page.get_by_label("Authorised weekly amount (£)").fill("30.00")
     page.get_by_role("button", name="Record the decision").click()
     # Not an approval of the plan as written: told why, nothing lost.
-    expect(
-        page.get_by_text(re.compile(r"The plan costs £41\.54 a week; £30\.00 is less"))
-    ).to_be_visible()
+    # Said in the error summary at the top and beside the amount.
+    message = re.compile(r"The plan costs £41\.54 a week; £30\.00 is less")
+    expect(page.locator(".error-summary").get_by_text(message)).to_be_visible()
+    expect(page.locator("#error_1_id_authorised_weekly")).to_contain_text(message)
     expect(page.get_by_label("Authorised weekly amount (£)")).to_have_value("30.00")
 
     page.get_by_label("Approved in part or at a lower amount").check()
@@ -52,7 +53,8 @@ def test_a_lower_amount_is_approved_in_part_and_the_officer_sees_the_budget(page
     sign_out(page)
 
     sign_in(page, "olivia")
-    page.get_by_role("link", name="Notifications").click()
+    # The navigation's link ("Notifications 2 unread"), not "All notifications".
+    page.get_by_role("link", name=re.compile(r"^Notifications")).click()
     note = page.locator(".list-group-item", has_text="Colin Marsh")
     expect(note).to_contain_text("approved in part or at a lower amount")
     expect(note).to_contain_text("£30.00 a week authorised of £41.54")
