@@ -69,10 +69,12 @@ def test_a_case_study_goes_from_the_practitioner_to_the_other_sites(
     sign_in(page, "olivia")
     page.get_by_role("link", name="People").first.click()
     page.get_by_role("link", name="Evans, Gwen").click()
+    include = page.get_by_role("button", name="Include in the programme")
+    expect(include).to_be_visible()  # the person's page has loaded
     living = page.get_by_label("They live in their own home")
     if living.count():
         living.check()
-    page.get_by_role("button", name="Include in the programme").click()
+    include.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Programme case")
     expect(page.get_by_text("Dial-a-ride twice a week").first).to_be_visible()
     page.get_by_label("Consent given").check()

@@ -20,6 +20,10 @@ def _start_assessment(page):
     page.get_by_role("link", name="Oyelaran, Beatrice").click()
     page.get_by_label("Needs assessment").check()
     page.get_by_role("button", name="Start").click()
+    # The click returns once the new page is committed; htmx reads its <meta> config
+    # when the document is ready, so wait for the new page to finish loading.
+    expect(page.locator("#section-what_matters")).to_be_visible()
+    page.wait_for_load_state()
 
 
 def test_htmx_adds_no_inline_style_and_saves_log_no_error(page, demo):

@@ -86,6 +86,8 @@ def test_the_worklist_takes_a_plan_from_sign_off_back_to_its_officer(page, submi
     ).click()
     page.get_by_label("Person").fill(person.family_name)
     page.get_by_role("button", name="Find the person").click()
+    # Either a list of matches or the audit already filtered to the one person.
+    expect(page.locator(".person-matches, .person-filter").first).to_be_visible()
     if page.locator(".person-matches").count():
         page.locator(".person-matches").get_by_role(
             "link", name=person.full_name
