@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from sites.audit_subjects import PEOPLE_FINDERS, Subject, register_subject
 from sites.permissions import allows
 
+from . import legal
 from .models import Assessment, CarerLink, Person
 
 FOUND_AT_MOST = 20
@@ -120,7 +121,6 @@ def register():
     )
     # The legal record (consent, capacity, attorneys, advocacy, safeguarding,
     # contacts, risks, equality): each record is one person's.
-    from . import legal
 
     for model, path in [
         (legal.Consent, "person"),

@@ -7,7 +7,7 @@ confirms it.
 
 from dataclasses import dataclass, field
 
-from .domains import OUTCOME_LABELS, WellbeingImpactLevel
+from .domains import OUTCOME_LABELS, WellbeingArea, WellbeingImpactLevel
 
 
 @dataclass(frozen=True)
@@ -175,8 +175,6 @@ def assess_carer(
 
 
 def _area_list(areas):
-    from .domains import WellbeingArea
-
     labels = dict(WellbeingArea.choices)
     return "; ".join(labels[a].lower() for a in areas)
 

@@ -13,6 +13,9 @@ from sites.versioning import STALE, check_version, save_versioned
 
 from .legal import Consent, EqualityRecord, SafeguardingConcern
 from .letters import DEFAULTS, Letter, LetterKind, LetterTemplate, fill
+from .models import Assessment
+from .parts import equality_of
+from .services import compute_eligibility
 
 STALE_MESSAGE = (
     "Someone else changed this record while you were editing it. Your changes are "
@@ -147,9 +150,6 @@ def send_eligibility_letter(assessment, *, by):
     """The written record of the eligibility determination and its reasons (Care Act
     s13), to the person assessed (the carer, for a carer's assessment); kept word for
     word on their record and audited."""
-    from .models import Assessment
-    from .parts import equality_of
-    from .services import compute_eligibility
 
     locked = lock_row(assessment)
     if locked.eligibility_confirmed_at is None:

@@ -16,10 +16,17 @@ from .domains import (
     OUTCOME_LABELS,
     AdultOutcome,
     CarerOutcome,
+    UnableReason,
     WellbeingArea,
     WellbeingImpactLevel,
 )
-from .validators import NHS_NUMBER_HELP, validate_nhs_number, validate_postcode
+from .validators import (
+    NHS_NUMBER_HELP,
+    normalise_nhs_number,
+    normalise_postcode,
+    validate_nhs_number,
+    validate_postcode,
+)
 
 
 class StandardService(SiteScoped):
@@ -62,7 +69,6 @@ class PersonQuerySet(SiteScopedQuerySet):
 
     def search(self, text):
         """Name (any part, from its start), NHS number or postcode."""
-        from .validators import normalise_nhs_number, normalise_postcode
 
         text = (text or "").strip()
         if not text:
@@ -611,8 +617,6 @@ class OutcomeRating(SiteScoped):
 
     @property
     def reason_labels(self):
-        from .domains import UnableReason
-
         labels = dict(UnableReason.choices)
         return [labels.get(r, r) for r in self.reasons]
 

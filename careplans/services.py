@@ -9,6 +9,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -35,6 +36,7 @@ from .models import (
     ReviewPolicy,
     plan_costs,
 )
+from .programme_services import record_deliveries
 from .routing import (
     may_return,
     may_sign_off,
@@ -87,8 +89,6 @@ def _decide(plan, by, kind, reason=""):
 
 
 def plan_link(plan):
-    from django.urls import reverse
-
     return reverse(
         "plan_detail", kwargs={"site_slug": plan.site.slug, "code": plan.code}
     )
@@ -625,8 +625,6 @@ def complete_review(
             person_view=view,
         )
     if deliveries:
-        from .programme_services import record_deliveries
-
         record_deliveries(review, deliveries)
     apply(
         review,

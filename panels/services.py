@@ -25,6 +25,7 @@ from .models import (
     Decision,
     DecisionPresence,
     DeclaredInterest,
+    Panel,
     PanelItem,
     PanelMeeting,
     ResponseDecision,
@@ -620,7 +621,6 @@ def chairs_action(
 ):
     """An urgent decision by the chair between meetings, with why it could not wait,
     reported to the panel's next meeting (named now, listed on its page and pack)."""
-    from .models import Panel
 
     plan = (
         CarePlan.objects.select_for_update()

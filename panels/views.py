@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carehub.pdf import pdf_response, render_pdf
+from careplans import selectors as plan_selectors
 from careplans.models import CarePlan
 from sites.audit import record_access, record_view
 from sites.decorators import require_rule
@@ -338,7 +339,6 @@ def chairs_action(request, site_slug, code):
     plan = get_for_site(
         CarePlan.objects.select_related("person"), request.site, code=code
     )
-    from careplans import selectors as plan_selectors
 
     context = plan_selectors.plan_page_context(
         plan_selectors.plan_for_page(request.site, code)

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .models import AuditEvent, Membership
@@ -25,7 +26,6 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
 
         member_ids = Membership.objects.filter(site=site).values("user_id")
         self.fields["user"].queryset = (
