@@ -92,7 +92,7 @@ def find_people(site, text):
             + formats.date_format(p.date_of_birth, "j F Y")
             + (f", {p.postcode}" if p.postcode else ""),
         )
-        for p in Person.objects.for_site(site).search(text)[:FOUND_AT_MOST]
+        for p in Person.objects.filter(site=site).search(text)[:FOUND_AT_MOST]
     ]
 
 

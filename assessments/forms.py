@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django_scopes.forms import SafeModelChoiceField
 
+from sites.forms import LimitTextMixin
 from sites.models import Membership
 from sites.permissions import roles_allowed
 
@@ -30,24 +31,6 @@ from .validators import normalise_nhs_number, normalise_postcode
 
 # Long enough for a full account in someone's own words, short enough to stop a paste
 # of a whole document by mistake.
-TEXT_LIMIT = 10_000
-
-
-class LimitTextMixin:
-    """Give every multi-line text field a length limit with a clear message."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField) and isinstance(
-                field.widget, forms.Textarea
-            ):
-                if field.max_length is None:
-                    # A field with its own max_length already has its validator.
-                    field.max_length = TEXT_LIMIT
-                    field.validators.append(MaxLengthValidator(TEXT_LIMIT))
-                field.widget.attrs.setdefault("rows", 3)
-                field.widget.attrs["maxlength"] = field.max_length
 
 
 def site_staff(site, rule):

@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sites.forms import LimitTextMixin
 from sites.phones import format_phone
 
-from .forms import LimitTextMixin, _AssessmentRowFormSet
+from .forms import _AssessmentRowFormSet
 from .legal import (
     Advocacy,
     Attorney,

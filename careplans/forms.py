@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django_scopes.forms import SafeModelChoiceField
 
-from assessments.forms import LimitTextMixin
 from assessments.models import Assessment, StandardService
+from sites.forms import LimitTextMixin
 from sites.permissions import roles_allowed
 
 from .models import CarePlan, DelegatedLimit, OutcomeReview, Response, Review

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_scopes.forms import SafeModelChoiceField
 
-from assessments.forms import LimitTextMixin
+from sites.forms import LimitTextMixin
 from sites.money import format_gbp
 from sites.text import shorten
 

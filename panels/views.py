@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carehub.pdf import pdf_response, render_pdf
 from careplans import selectors as plan_selectors
@@ -40,7 +40,7 @@ from .models import (
 )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_panel")
 def panel_home(request, site_slug):
     """The site's panel: what is waiting, meetings, and how long decisions take."""
@@ -62,7 +62,7 @@ def panel_home(request, site_slug):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_panel")
 def dashboard_pdf(request, site_slug):
     context = {"dashboard": selectors.dashboard(request.site), "site": request.site}
@@ -82,7 +82,7 @@ def meeting_create(request, site_slug):
     return render(request, "panels/meeting_form.html", {"form": form, "panels": panels})
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_panel")
 def meeting_detail(request, site_slug, code):
     meeting = selectors.meeting_for_page(request.site, code)
@@ -390,7 +390,7 @@ def _decision(request, code):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def decision_detail(request, site_slug, code):
     decision = _decision(request, code)
@@ -440,7 +440,7 @@ def decision_told(request, site_slug, code):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_panel")
 def meeting_pack_pdf(request, site_slug, code):
     """The pack members read before the meeting: agenda and one summary per item."""
@@ -457,7 +457,7 @@ def meeting_pack_pdf(request, site_slug, code):
     return pdf_response(pdf, f"panel-pack-{meeting.code}.pdf")
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def decision_pdf(request, site_slug, code):
     decision = _decision(request, code)

@@ -140,9 +140,6 @@ class UserSession(models.Model):
 
 
 class SiteScopedQuerySet(models.QuerySet):
-    def for_site(self, site):
-        return self.filter(site=site)
-
     def bulk_create(self, objs, *args, **kwargs):
         # bulk_create never calls save(), so rows written in bulk (and the rows a
         # many-to-many ``set()``/``add()`` writes to its through model) are checked
