@@ -847,7 +847,3 @@ def _only_coordinator(locked, by):
             "The site's project coordinator for this programme does this.",
             code="not_coordinator",
         )
-
-
-def may_take(case_study, step):
-    return can_take(case_study, step)
