@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_letters, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -30,6 +30,11 @@ urlpatterns = [
     path("reviews/", views.reviews_due, name="reviews_due"),
     path("reviews/<uuid:code>/start/", views.review_start, name="review_start"),
     path("reviews/<uuid:code>/", views.review_record, name="review_record"),
+    path(
+        "reviews/<uuid:code>/letter/",
+        review_letters.review_letter_send,
+        name="review_letter_send",
+    ),
     path("delegated-limits/", views.limit_list, name="limit_list"),
     path("delegated-limits/withdraw/", views.limit_withdraw, name="limit_withdraw"),
 ]
