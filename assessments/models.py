@@ -752,6 +752,7 @@ class Addendum(SiteScoped):
 
 # The legal record (consent, capacity, advocacy, safeguarding, contacts, equality):
 # its own module, its models registered here with the rest of the app's.
+from .documents import Document  # noqa: E402, F401
 from .legal import (  # noqa: E402, F401
     Advocacy,
     Attorney,

@@ -1,5 +1,6 @@
 """CareHub settings, read from environment variables (see docs/configuration.md)."""
 
+import json
 import os
 import sys
 from datetime import timedelta
@@ -192,6 +193,33 @@ STORAGES = {
         )
     },
 }
+
+# Documents attached to people, assessments and plans (issue 12, item 8) are kept
+# through the storage API: a private folder by default, never served by the web server
+# or as static files; an object store in production (docs/deployment.md). They are
+# served only by a view that checks access.
+DOCUMENTS_ROOT = Path(
+    os.environ.get("DOCUMENTS_ROOT") or BASE_DIR / "private-documents"
+)
+DOCUMENTS_STORAGE_BACKEND = os.environ.get(
+    "DOCUMENTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+STORAGES["documents"] = (
+    {
+        "BACKEND": DOCUMENTS_STORAGE_BACKEND,
+        "OPTIONS": {"location": DOCUMENTS_ROOT, "base_url": "/no-public-address/"},
+    }
+    if DOCUMENTS_STORAGE_BACKEND.endswith("FileSystemStorage")
+    else {
+        "BACKEND": DOCUMENTS_STORAGE_BACKEND,
+        "OPTIONS": json.loads(os.environ.get("DOCUMENTS_STORAGE_OPTIONS") or "{}"),
+    }
+)
+if TESTING and not os.environ.get("DOCUMENTS_STORAGE_BACKEND"):
+    # Tests keep attached files in memory: nothing written to the project folder.
+    STORAGES["documents"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+# The largest file that may be attached, in megabytes (default 10).
+DOCUMENT_MAX_MB = env_int("DOCUMENT_MAX_MB", 10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -21,3 +21,5 @@ class CareplansConfig(AppConfig):
         from . import audit
 
         audit.register()  # how the audit trail names plans (sites.audit_subjects)
+
+        from . import review_letters  # noqa: F401 (registers the review letter)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import documents, review_letters, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -27,9 +27,19 @@ urlpatterns = [
     path("plans/<uuid:code>/new-version/", views.plan_revise, name="plan_revise"),
     path("plans/<uuid:code>/close/", views.plan_close, name="plan_close"),
     path("plans/<uuid:code>/plan.pdf", views.plan_pdf, name="plan_pdf"),
+    path(
+        "plans/<uuid:code>/documents/new/",
+        documents.plan_document_attach,
+        name="plan_document_attach",
+    ),
     path("reviews/", views.reviews_due, name="reviews_due"),
     path("reviews/<uuid:code>/start/", views.review_start, name="review_start"),
     path("reviews/<uuid:code>/", views.review_record, name="review_record"),
+    path(
+        "reviews/<uuid:code>/letter/",
+        review_letters.review_letter_send,
+        name="review_letter_send",
+    ),
     path("delegated-limits/", views.limit_list, name="limit_list"),
     path("delegated-limits/withdraw/", views.limit_withdraw, name="limit_withdraw"),
 ]

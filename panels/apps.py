@@ -13,3 +13,5 @@ class PanelsConfig(AppConfig):
         from . import audit
 
         audit.register()  # how the audit trail names meetings (sites.audit_subjects)
+
+        from . import letters  # noqa: F401 (registers the decision letter's wording)

@@ -30,6 +30,7 @@ from .forms import (
     RescheduleForm,
     site_users,
 )
+from .letters import letters_about
 from .models import (
     Decision,
     DeclaredInterest,
@@ -406,6 +407,7 @@ def decision_detail(request, site_slug, code):
             "told_form": PersonToldForm(instance=decision)
             if allows(request, "change_plans")
             else None,
+            "letters": letters_about(decision),
         },
     )
 
@@ -435,6 +437,7 @@ def decision_told(request, site_slug, code):
             "plan": decision.item.plan,
             "person": decision.item.plan.person,
             "told_form": form,
+            "letters": letters_about(decision),
         },
         status=200,
     )

@@ -531,6 +531,7 @@ class Notification(SiteScoped):
 
 # The collaborative programme's models live in their own module (sites/programmes.py);
 # importing them here registers them with the app.
+from .letter_templates import LetterBlocks  # noqa: E402
 from .programmes import (  # noqa: E402
     CollaborativeMeeting,
     EvaluationAnswer,
@@ -555,6 +556,7 @@ __all__ = [
     "EvaluationQuestion",
     "Involvement",
     "LearningPoint",
+    "LetterBlocks",
     "Membership",
     "Milestone",
     "MilestoneTemplate",

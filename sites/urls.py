@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import programme_views, views
+from . import letter_views, programme_views, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
         "programmes/new/",
         programme_views.programme_create,
         name="programme_create",
+    ),
+    path(
+        "letters/wording/shared/",
+        letter_views.letter_blocks_edit,
+        name="letter_blocks_edit",
     ),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("notifications/", views.notification_list, name="notification_list"),

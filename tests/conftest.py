@@ -123,6 +123,17 @@ def records(site_a, officer):
         from assessments.legal_services import send_eligibility_letter
 
         letter = send_eligibility_letter(done, by=officer)
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from assessments.documents import attach_document
+
+        document = attach_document(
+            person=person,
+            upload=SimpleUploadedFile("quote.pdf", b"%PDF-1.4\n%%EOF\n"),
+            kind="quote",
+            description="Quote for a stair rail",
+            by=officer,
+        )
         plan = create_plan(person=done.person, assessment=done, by=officer)
         response = save_response(
             plan,
@@ -231,6 +242,7 @@ def records(site_a, officer):
         "assessment": assessment,
         "contact": contact,
         "letter": letter,
+        "document": document,
         "plan": plan,
         "response": response,
         "review": review,

@@ -35,6 +35,13 @@ SITE_URLS = {
     "letter_template_edit": None,
     "letter_send": lambda r: {"code": r["assessment"].code},
     "letter_pdf": lambda r: {"code": r["letter"].code},
+    "letter_blocks_edit": None,
+    "decision_letter_send": lambda r: {"code": r["decision"].code},
+    "review_letter_send": lambda r: {"code": r["review"].code},
+    "document_attach": lambda r: {"code": r["person"].code},
+    "document_file": lambda r: {"code": r["document"].code},
+    "document_delete": lambda r: {"code": r["document"].code},
+    "plan_document_attach": lambda r: {"code": r["plan"].code},
     "assessment_detail": lambda r: {"code": r["assessment"].code},
     "assessment_section": lambda r: {
         "code": r["assessment"].code,
