@@ -39,7 +39,7 @@ def _helens_plan(site, olivia, tom):
         plan,
         by=olivia,
         expected_version=plan.version,
-        start_date=timezone.localdate() - timedelta(days=20),
+        start_date=timezone.localdate() + timedelta(days=7),
         person_views="Helen: “One evening a week that is mine. I haven't sung since "
         "the spring.”",
         officer_recommendation="Helen's own plan, answering her carer's assessment: a "
@@ -61,7 +61,8 @@ def _helens_plan(site, olivia, tom):
         kind=Response.Kind.STANDARD,
         origin=Response.Origin.ASKED_FOR,
         replaces=sitting,
-        replaced_weekly_cost=sitting.typical_weekly_cost,
+        # One evening of the three hours a week the standard service gives.
+        replaced_weekly_cost=Decimal("22.00"),
         provider="Northshire Carers' Sitting Service",
         times=1,
         period=Response.Period.WEEK,

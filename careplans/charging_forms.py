@@ -4,15 +4,9 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.utils import timezone
 
-from sites.money import format_gbp
+from .charging import FinancialAssessment
+from .charging_services import AMOUNT_TOO_LARGE, contribution_problems
 
-from .charging import LARGEST_WEEKLY_CONTRIBUTION, FinancialAssessment
-from .charging_services import contribution_problems
-
-AMOUNT_TOO_LARGE = (
-    "A weekly contribution cannot be more than "
-    f"{format_gbp(LARGEST_WEEKLY_CONTRIBUTION)}: check the amount."
-)
 # A direct payment agreement is signed within a year either side of today.
 AGREEMENT_WINDOW = relativedelta(years=1)
 

@@ -8,9 +8,17 @@ from sites.audit import record_event
 from sites.models import AuditEvent
 from sites.money import format_gbp
 
-from .charging import EARLIEST_ASSESSMENT, FinancialAssessment
+from .charging import (
+    EARLIEST_ASSESSMENT,
+    LARGEST_WEEKLY_CONTRIBUTION,
+    FinancialAssessment,
+)
 
 Outcome = FinancialAssessment.Outcome
+AMOUNT_TOO_LARGE = (
+    "A weekly contribution cannot be more than "
+    f"{format_gbp(LARGEST_WEEKLY_CONTRIBUTION)}: check the amount."
+)
 
 
 def contribution_problems(outcome, weekly, assessed_on, *, budget=None) -> dict:
@@ -19,11 +27,15 @@ def contribution_problems(outcome, weekly, assessed_on, *, budget=None) -> dict:
     from: a contribution above it is refused (nobody pays more than their budget)."""
     problems = {}
     if outcome == Outcome.CONTRIBUTES:
-        if weekly is None or weekly <= 0:
+        if weekly is not None and weekly < 0:
+            problems["weekly_contribution"] = "A contribution cannot be below zero."
+        elif weekly is None or weekly == 0:
             problems["weekly_contribution"] = (
                 "Enter the weekly contribution the financial assessment found, or "
                 "choose “Pays nothing”."
             )
+        elif weekly > LARGEST_WEEKLY_CONTRIBUTION:
+            problems["weekly_contribution"] = AMOUNT_TOO_LARGE
         elif budget is not None and weekly > budget:
             problems["weekly_contribution"] = (
                 f"{format_gbp(weekly)} a week is more than the personal budget of "
