@@ -521,6 +521,13 @@ def _assessments(walter, helen, olivia, catalogue, today):
                 DesiredOutcome.Category.QUALITY_OF_LIFE,
                 1,
             ),
+            (
+                "To get back to my choir on a Thursday evening: something that is "
+                "mine.",
+                DesiredOutcome.ExpressedBy.CARER,
+                DesiredOutcome.Category.QUALITY_OF_LIFE,
+                2,
+            ),
         ],
     )
     services.complete_assessment(hers, by=olivia)

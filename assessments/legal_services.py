@@ -194,7 +194,6 @@ def send_letter(*, person, kind, values, by, assessment=None, about=None):
     of that kind, the blocks every letter shares) and ``values``; keep it word for
     word on their record, in large print where they prefer it, and audit it.
     ``about`` is the record of a higher app the letter is about (its code is kept)."""
-    from .parts import equality_of
 
     site = person.site
     worker = person.allocated_worker

@@ -19,7 +19,7 @@ def _plan_link(request, code):
 def describe_plans(request, codes):
     return {
         str(plan.code): Subject(
-            f"Care and support plan v{plan.version_number} · {plan.person.full_name}",
+            f"{plan.title} v{plan.version_number} · {plan.person.full_name}",
             _plan_link(request, plan.code),
             str(plan.person.code),
         )

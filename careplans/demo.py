@@ -85,6 +85,7 @@ def _evans(site, olivia):
         "community meals can start within two days (call the duty team).",
         direct_payment_notes="Paid monthly to Mr Evans's direct-payment account for his "
         "personal assistant.",
+        direct_payment_agreed_on=timezone.localdate() - timedelta(days=65),
     )
     enjoy = _outcome(hers, "I want to enjoy mealtimes")
     lunch_out = _outcome(hers, "We'd like to get out for lunch")
@@ -306,6 +307,10 @@ def seed_demo(stdout):
         if site.slug == "northshire":
             _evans(site, users["olivia"])
             _bryce(site, users["olivia"])
+            # Issue 12 items 6 and 7: a carer's own plan, and what Mrs Evans pays.
+            from .carer_plan_demo import seed_carer_plans_and_money
+
+            seed_carer_plans_and_money(site, users)
         nhs, officer, manager = STANDARD_PLAN_PEOPLE[site.slug]
         _standard_plan(site, nhs, users[officer], users[manager])
     stdout.write(f"Demo plans: {CarePlan.objects.count()}.")

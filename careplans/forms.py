@@ -56,9 +56,13 @@ class PlanForm(LimitTextMixin, forms.ModelForm):
             "prevention_advice",
             "contingency_plan",
             "direct_payment_notes",
+            "direct_payment_agreed_on",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "direct_payment_agreed_on": forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            ),
         }
         help_texts = {
             "person_views": "What the person and their carer think of the plan, in "
@@ -79,6 +83,11 @@ class PlanForm(LimitTextMixin, forms.ModelForm):
                 "starting within the year."
             )
         return start
+
+    def clean_direct_payment_agreed_on(self):
+        from .charging_forms import check_agreement_date
+
+        return check_agreement_date(self.cleaned_data.get("direct_payment_agreed_on"))
 
 
 class ResponseForm(LimitTextMixin, forms.ModelForm):

@@ -238,6 +238,14 @@ class CarePlan(SiteScoped, Versioned):
     )
     TRANSITIONS = WORKFLOW.transitions
 
+    class Kind(models.TextChoices):
+        """Whose plan: the person's own care and support plan (which may also serve
+        their carer's outcomes: a joint plan), or a carer's support plan answering
+        the carer's own assessment (issue 12 item 6)."""
+
+        CARE_AND_SUPPORT = "care_and_support", "Care and support plan"
+        CARER_SUPPORT = "carer_support", "Carer's support plan"
+
     class Route(models.TextChoices):
         SIGN_OFF = "sign_off", "Team manager sign-off"
         PANEL = "panel", "Panel"
@@ -260,6 +268,13 @@ class CarePlan(SiteScoped, Versioned):
         on_delete=models.PROTECT,
         related_name="carer_care_plans",
         help_text="A completed carer's assessment whose outcomes this plan also serves.",
+    )
+    # Set from the kind of assessment it answers (careplans/carer_plans.py).
+    kind = models.CharField(
+        "Whose plan",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CARE_AND_SUPPORT,
     )
     version_number = models.PositiveSmallIntegerField(default=1)
     # A key, not one-to-one: a new version that was abandoned (closed as a draft) must
@@ -291,6 +306,12 @@ class CarePlan(SiteScoped, Versioned):
         "If things go wrong (contingency plan)", blank=True
     )
     direct_payment_notes = models.TextField("Direct payment details", blank=True)
+    direct_payment_agreed_on = models.DateField(
+        "Date the direct payment agreement was signed",
+        null=True,
+        blank=True,
+        help_text="Leave blank until the agreement is signed.",
+    )
 
     # Routing and approval, set by services only.
     route = models.CharField(max_length=20, choices=Route.choices, blank=True)
@@ -333,10 +354,25 @@ class CarePlan(SiteScoped, Versioned):
                 | Q(authorised_weekly__gte=0),
                 name="plan_authorised_not_negative",
             ),
+            # A carer's support plan answers the carer's assessment alone; a joint
+            # plan is the cared-for person's, with the carer's assessment added.
+            models.CheckConstraint(
+                condition=~Q(kind="carer_support") | Q(carer_assessment__isnull=True),
+                name="plan_carer_support_not_joint",
+            ),
         ]
 
     def __str__(self):
-        return f"Care and support plan v{self.version_number}"
+        return f"{self.title} v{self.version_number}"
+
+    @property
+    def title(self) -> str:
+        """ "Care and support plan" or "Carer's support plan"."""
+        return self.get_kind_display()
+
+    @property
+    def is_carer_plan(self) -> bool:
+        return self.kind == self.Kind.CARER_SUPPORT
 
     @property
     def is_editable(self):
@@ -683,6 +719,7 @@ def plan_costs(responses):
 
 # Programme cases, unmet wants, delivery and case studies live in their own module
 # (careplans/programme.py); importing them here registers them with the app.
+from .charging import FinancialAssessment  # noqa: E402, F401
 from .programme import (  # noqa: E402, F401
     Barrier,
     CaseStudy,

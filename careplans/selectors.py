@@ -9,6 +9,8 @@ from sites.permissions import allows
 from sites.shortcuts import get_for_site
 
 from . import routing, versions
+from .carer_plans import plans_on_person_page
+from .charging import latest_assessment_columns, what_they_pay
 from .models import (
     CarePlan,
     PlanDecision,
@@ -24,30 +26,34 @@ REVIEW_HORIZON = timedelta(days=28)
 
 def plans_with_page_data():
     """Plans with everything their page, PDF or panel summary shows, prefetched."""
-    return CarePlan.objects.select_related(
-        "site",
-        "person",
-        "person__allocated_worker",
-        "assessment",
-        "carer_assessment__person",
-        "written_by",
-        "approved_by",
-        "submitted_by",
-        "previous",
-    ).prefetch_related(
-        Prefetch(
-            "responses",
-            queryset=Response.objects.select_related("replaces").prefetch_related(
-                "outcomes"
+    return (
+        CarePlan.objects.annotate(**latest_assessment_columns())
+        .select_related(
+            "site",
+            "person",
+            "person__allocated_worker",
+            "assessment__cared_for",
+            "carer_assessment__person",
+            "written_by",
+            "approved_by",
+            "submitted_by",
+            "previous",
+        )
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related("replaces").prefetch_related(
+                    "outcomes"
+                ),
             ),
-        ),
-        Prefetch("decisions", queryset=PlanDecision.objects.select_related("by")),
-        Prefetch(
-            "reviews",
-            queryset=Review.objects.select_related("completed_by").prefetch_related(
-                "ratings__desired_outcome"
+            Prefetch("decisions", queryset=PlanDecision.objects.select_related("by")),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("completed_by").prefetch_related(
+                    "ratings__desired_outcome"
+                ),
             ),
-        ),
+        )
     )
 
 
@@ -136,6 +142,7 @@ def _context(plan, outcomes_by, needs_by, previous_by):
     if plan.is_editable and responses:
         route = routing.route_for(plan, responses)
     costs = plan_costs(responses)
+    budget = authorised_budget(plan, costs)
     return {
         "plan": plan,
         "person": plan.person,
@@ -143,7 +150,9 @@ def _context(plan, outcomes_by, needs_by, previous_by):
         "outcomes": outcomes,
         "needs": needs,
         "costs": costs,
-        "budget": authorised_budget(plan, costs),
+        "budget": budget,
+        # Who pays what of the personal budget (issue 12 item 7).
+        "pay": what_they_pay(plan, costs, budget),
         "decisions": decisions,
         "returned": last_return if plan.status == CarePlan.Status.DRAFT else None,
         "reviews": reviews,
@@ -206,12 +215,10 @@ def reviews_due(site, *, by, officer=None):
 
 def person_page_plans(request, person):
     """The person's plans, for the person page (see assessments.extensions)."""
-    plans = list(
-        CarePlan.objects.filter(site=person.site_id, person=person)
-        .select_related("written_by")
-        .order_by("-version_number", "-id")
-    )
+    plans, carers_plans = plans_on_person_page(person)
     return "careplans/_person_plans.html", {
         "plans": plans,
+        # The support plans of those who care for this person (issue 12 item 6).
+        "carers_plans": carers_plans,
         "may_plan": allows(request, "change_plans"),
     }

@@ -24,6 +24,7 @@ from sites.text import shorten
 from sites.versioning import check_version, save_versioned
 from sites.workflow import apply, can_take, lock, refuse_unless_allowed, transition
 
+from .carer_plans import kind_for
 from .models import (
     CarePlan,
     DelegatedLimit,
@@ -146,6 +147,7 @@ def create_plan(*, person, assessment, by, carer_assessment=None):
             "person.",
             code="carer_assessment",
         )
+    kind = kind_for(assessment, carer_assessment)
     current = CarePlan.objects.filter(assessment=assessment).current().first()
     if current is not None:
         raise ValidationError(
@@ -159,6 +161,7 @@ def create_plan(*, person, assessment, by, carer_assessment=None):
         person=person,
         assessment=assessment,
         carer_assessment=carer_assessment,
+        kind=kind,
         written_by=by,
     )
     _contributed(plan, by)
@@ -506,12 +509,14 @@ def revise_plan(plan, *, by):
         "person_id",
         "assessment_id",
         "carer_assessment_id",
+        "kind",
         "start_date",
         "person_views",
         "officer_recommendation",
         "prevention_advice",
         "contingency_plan",
         "direct_payment_notes",
+        "direct_payment_agreed_on",
     ]
     revision = CarePlan.objects.create(
         site=locked.site,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, review_letters, views
+from . import charging_views, documents, review_letters, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -31,6 +31,11 @@ urlpatterns = [
         "plans/<uuid:code>/documents/new/",
         documents.plan_document_attach,
         name="plan_document_attach",
+    ),
+    path(
+        "plans/<uuid:code>/what-they-pay/",
+        charging_views.plan_financial_assessment,
+        name="plan_financial_assessment",
     ),
     path("reviews/", views.reviews_due, name="reviews_due"),
     path("reviews/<uuid:code>/start/", views.review_start, name="review_start"),

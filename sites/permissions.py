@@ -326,6 +326,12 @@ RULES: dict[str, Rule] = _rules(
         all_of={"plan"},
     ),
     _write(
+        "record_what_people_pay",
+        "Record the outcome of a person's financial assessment (what they pay "
+        "towards their care)",
+        all_of={"plan"},
+    ),
+    _write(
         "sign_off_plans",
         "Sign off plans within their delegated limit, or return them with reasons",
         all_of={"sign_off_plan"},

@@ -117,7 +117,7 @@ def test_officer_and_chair_take_a_plan_from_assessment_to_decision_by_keyboard(
     tab_and_press(page, page.get_by_role("link", name="Draft a care and support plan"))
     tab_and_press(page, page.get_by_role("button", name="Draft the plan"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Care and support plan: Dennis Evans"
+        "Carer's support plan: Dennis Evans"
     )
     tab_and_press(page, page.get_by_role("link", name="Change these"))
     # 1 January reads the same in day-month and month-day order (the browser's).

@@ -24,8 +24,9 @@ def test_officer_builds_a_flexible_plan_that_goes_to_panel_and_prints(page, demo
         "Carer's assessment of Dennis Evans"
     )
     page.get_by_role("button", name="Draft the plan").click()
+    # A plan answering his carer's assessment is his own carer's support plan.
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Care and support plan: Dennis Evans"
+        "Carer's support plan: Dennis Evans"
     )
 
     page.get_by_role("link", name="Change these").click()
@@ -66,7 +67,8 @@ def test_officer_builds_a_flexible_plan_that_goes_to_panel_and_prints(page, demo
     assert data.startswith(b"%PDF")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     text = " ".join(text.split())
-    assert "Your care and support plan" in text
+    assert "Your carer\u2019s support plan" in text
+    assert "Support for carers is not charged" in text
     assert "Sitter for Mrs Evans on Wednesday afternoons" in text
     assert "quality time together at mealtimes" in text
     assert "£36.00 a week" in text
