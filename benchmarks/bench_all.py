@@ -295,7 +295,7 @@ def machine():
         "django": django.get_version(),
         "database": f"{connection.vendor} {version}".strip(),
         "debug": settings.DEBUG,
-        "commit": subprocess.run(
+        "commit": subprocess.run(  # noqa: S603
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],  # noqa: S607
             capture_output=True,
             text=True,
@@ -390,9 +390,7 @@ def main():
         if records["plan"]:
             plan_url = next(r for r in rows if r["label"] == "Plan PDF")
             results["memory"] = load.memory_run(readers, plan_url, records, args)
-    results["machine"]["load_average_after"] = [
-        round(x, 2) for x in os.getloadavg()
-    ]
+    results["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     import report
 
     report.write(results, Path(args.out), DOCS if args.write_docs else None)
