@@ -135,7 +135,12 @@ _render_lock = threading.Lock()
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     """Render a Django template to PDF bytes with the print stylesheet."""
     context = {"printed_at": timezone.now(), **context}
-    html = render_to_string(template_name, context, request=request)
+    return html_to_pdf(render_to_string(template_name, context, request=request))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint alone: HTML already rendered to PDF bytes, with the print stylesheet
+    (benchmarks time this against the whole view)."""
     with _render_lock:
         assets = _print_assets()
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=assets.fetcher)

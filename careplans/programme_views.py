@@ -34,7 +34,12 @@ from .programme_forms import (
 
 def _cases():
     return ProgrammeCase.objects.select_related(
-        "programme", "person", "assessment", "decided_by", "consent_recorded_by"
+        "programme",
+        "person",
+        "assessment",
+        "decided_by",
+        "consent_recorded_by",
+        "withdrawn_by",
     )
 
 

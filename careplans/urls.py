@@ -122,3 +122,14 @@ urlpatterns += [
         name="unmet_want_delete",
     ),
 ]
+
+# Taking a programme case out of the programme (careplans/programme_withdrawal.py).
+from . import programme_withdrawal  # noqa: E402
+
+urlpatterns += [
+    path(
+        "programme-cases/<uuid:code>/withdraw/",
+        programme_withdrawal.programme_case_withdraw,
+        name="programme_case_withdraw",
+    ),
+]

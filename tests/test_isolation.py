@@ -99,6 +99,7 @@ SITE_URLS = {
     "programme_case_list": None,
     "programme_case_detail": lambda r: {"code": r["programme_case"].code},
     "programme_case_consent": lambda r: {"code": r["programme_case"].code},
+    "programme_case_withdraw": lambda r: {"code": r["programme_case"].code},
     "case_study_create": lambda r: {"code": r["programme_case"].code},
     "case_study_list": None,
     "case_study_detail": lambda r: {"code": r["case_study"].code},
