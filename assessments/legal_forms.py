@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from sites.phones import format_phone
 
-from .forms import LimitTextMixin, _AssessmentRowFormSet
+from .forms import MAX_ROWS, LimitTextMixin, _AssessmentRowFormSet
 from .legal import (
     Advocacy,
     Attorney,
@@ -476,6 +476,9 @@ RiskFormSet = forms.inlineformset_factory(
     formset=_AssessmentRowFormSet,
     extra=1,
     can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
 
 
