@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 
 from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
-from sites.money import format_gbp
+from sites.money import amount_validators, format_gbp
 from sites.text import shorten
 from sites.workflow import Step, Workflow
 
@@ -38,7 +38,7 @@ class StandardService(SiteScoped):
     typical_weekly_cost = models.DecimalField(
         max_digits=8,
         decimal_places=2,
-        validators=[MinValueValidator(0)],
+        validators=amount_validators(),
         help_text="Typical cost per week in pounds.",
     )
     is_active = models.BooleanField(default=True)

@@ -130,6 +130,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite is the single-user demo (docs/deployment.md). Writes still come from
+    # several threads at once (the runserver, a double click), and a transaction that
+    # reads and then writes fails at once with "database is locked" when another
+    # writes meanwhile, whatever the timeout. Taking the write lock when the
+    # transaction begins makes writers wait their turn instead (issue 11, item 13).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
