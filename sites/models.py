@@ -503,6 +503,8 @@ class Notification(SiteScoped):
         PLAN_DECIDED = "plan_decided", "Plan decided"
         PLAN_RETURNED = "plan_returned", "Plan returned"
         REVIEW_DUE = "review_due", "Review due"
+        JOB_READY = "job_ready", "Download ready"
+        JOB_FAILED = "job_failed", "Download failed"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
@@ -534,6 +536,7 @@ class Notification(SiteScoped):
 
 # The collaborative programme's models live in their own module (sites/programmes.py);
 # importing them here registers them with the app.
+from .job_models import Job  # noqa: E402
 from .programmes import (  # noqa: E402
     CollaborativeMeeting,
     EvaluationAnswer,
@@ -557,6 +560,7 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationQuestion",
     "Involvement",
+    "Job",
     "LearningPoint",
     "Membership",
     "Milestone",
