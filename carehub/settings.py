@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # django.tasks' database backend: its table and its worker (manage.py db_worker).
+    "django_tasks_db",
     "sites",
     "assessments",
     "careplans",
@@ -229,6 +231,35 @@ if TESTING and not os.environ.get("DOCUMENTS_STORAGE_BACKEND"):
     STORAGES["documents"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
 # The largest file that may be attached, in megabytes (default 10).
 DOCUMENT_MAX_MB = env_int("DOCUMENT_MAX_MB", 10)
+# Files CareHub writes (background jobs' downloads), through Django's storage API.
+MEDIA_ROOT = Path(os.environ.get("CAREHUB_FILES_DIR", BASE_DIR / "files"))
+if TESTING:
+    # Tests write downloads to a throw-away folder, one per test process.
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.gettempdir()) / f"carehub-test-files-{os.getpid()}"
+
+# Long work (exports, packs) runs through django.tasks (sites/jobs.py). "immediate"
+# (the default) runs it inside the request, so the demo needs nothing else;
+# "database" queues it in the database for `manage.py db_worker` processes, on any
+# number of machines sharing the PostgreSQL database (docs/deployment.md).
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+CAREHUB_TASKS_BACKEND = os.environ.get("CAREHUB_TASKS_BACKEND", "immediate")
+if CAREHUB_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        "CAREHUB_TASKS_BACKEND must be one of: " + ", ".join(TASK_BACKENDS)
+    )
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS[CAREHUB_TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# Days a job's download is kept before `manage.py purge_expired_jobs` deletes it.
+CAREHUB_JOB_RESULTS_DAYS = env_int("CAREHUB_JOB_RESULTS_DAYS", 7)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

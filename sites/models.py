@@ -500,6 +500,8 @@ class Notification(SiteScoped):
         PLAN_DECIDED = "plan_decided", "Plan decided"
         PLAN_RETURNED = "plan_returned", "Plan returned"
         REVIEW_DUE = "review_due", "Review due"
+        JOB_READY = "job_ready", "Download ready"
+        JOB_FAILED = "job_failed", "Download failed"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
@@ -531,6 +533,7 @@ class Notification(SiteScoped):
 
 # The collaborative programme's models live in their own module (sites/programmes.py);
 # importing them here registers them with the app.
+from .job_models import Job  # noqa: E402
 from .letter_templates import LetterBlocks  # noqa: E402
 from .programmes import (  # noqa: E402
     CollaborativeMeeting,
@@ -555,6 +558,7 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationQuestion",
     "Involvement",
+    "Job",
     "LearningPoint",
     "LetterBlocks",
     "Membership",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import letter_views, programme_views, views
+from . import job_views, letter_views, programme_views, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -28,4 +28,6 @@ urlpatterns = [
         views.notification_read,
         name="notification_read",
     ),
+    path("jobs/<uuid:code>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<uuid:code>/download/", job_views.job_download, name="job_download"),
 ]

@@ -227,7 +227,20 @@ def records(site_a, officer):
             figures={"asked_for": 1},
             approved_on=timezone.localdate(),
         )
+        # A finished background job of the officer's, with its download.
+        from sites.models import Job
+
+        job = Job.objects.create(
+            site=site_a,
+            user=officer,
+            kind="test",
+            title="Test export",
+            status=Job.Status.DONE,
+            expires_at=timezone.now() + timedelta(days=7),
+        )
+        job.write_result("export.txt", b"exported", "text/plain")
     return {
+        "job": job,
         "programme_case": programme_case,
         "case_study": case_study,
         "unmet_want": unmet_want,

@@ -78,6 +78,8 @@ SITE_URLS = {
     "notification_list": None,
     "notification_read": lambda r: {"code": r["notification"].code},
     "notifications_read_all": None,
+    "job_detail": lambda r: {"code": r["job"].code},
+    "job_download": lambda r: {"code": r["job"].code},
     "panel_home": None,
     "panel_dashboard_pdf": None,
     "meeting_create": None,
