@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import fhir_views, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -27,6 +27,7 @@ urlpatterns = [
     path("plans/<uuid:code>/new-version/", views.plan_revise, name="plan_revise"),
     path("plans/<uuid:code>/close/", views.plan_close, name="plan_close"),
     path("plans/<uuid:code>/plan.pdf", views.plan_pdf, name="plan_pdf"),
+    path("plans/<uuid:code>/fhir.json", fhir_views.plan_fhir, name="plan_fhir"),
     path("reviews/", views.reviews_due, name="reviews_due"),
     path("reviews/<uuid:code>/start/", views.review_start, name="review_start"),
     path("reviews/<uuid:code>/", views.review_record, name="review_record"),

@@ -61,6 +61,7 @@ SITE_URLS = {
     "plan_revise": lambda r: {"code": r["plan"].code},
     "plan_close": lambda r: {"code": r["plan"].code},
     "plan_pdf": lambda r: {"code": r["plan"].code},
+    "plan_fhir": lambda r: {"code": r["plan"].code},
     "reviews_due": None,
     "review_start": lambda r: {"code": r["review"].code},
     "review_record": lambda r: {"code": r["review"].code},
