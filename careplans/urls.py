@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import charging_views, documents, review_letters, views
+from . import charging_views, documents, fhir_views, review_letters, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -37,6 +37,7 @@ urlpatterns = [
         charging_views.plan_financial_assessment,
         name="plan_financial_assessment",
     ),
+    path("plans/<uuid:code>/fhir.json", fhir_views.plan_fhir, name="plan_fhir"),
     path("reviews/", views.reviews_due, name="reviews_due"),
     path("reviews/<uuid:code>/start/", views.review_start, name="review_start"),
     path("reviews/<uuid:code>/", views.review_record, name="review_record"),

@@ -289,6 +289,12 @@ RULES: dict[str, Rule] = _rules(
         all_of={"view_case_studies"},
     ),
     _read(
+        "export_plans_as_fhir",
+        "Download a care plan as FHIR R4, to hand it to another system (audited)",
+        all_of={"view_people"},
+        any_of={"plan", "sign_off_plan"},
+    ),
+    _read(
         "export_programme_data",
         "Download the programme's pseudonymised data",
         all_of={"export_programme_data"},

@@ -69,6 +69,7 @@ SITE_URLS = {
     "plan_close": lambda r: {"code": r["plan"].code},
     "plan_pdf": lambda r: {"code": r["plan"].code},
     "plan_financial_assessment": lambda r: {"code": r["plan"].code},
+    "plan_fhir": lambda r: {"code": r["plan"].code},
     "reviews_due": None,
     "review_start": lambda r: {"code": r["review"].code},
     "review_record": lambda r: {"code": r["review"].code},

@@ -71,9 +71,7 @@ def _site_model():
 def _owns_site_key(model):
     field = next((f for f in model._meta.concrete_fields if f.name == "site"), None)
     return (
-        field is not None
-        and field.many_to_one
-        and field.related_model is _site_model()
+        field is not None and field.many_to_one and field.related_model is _site_model()
     )
 
 

@@ -92,7 +92,9 @@ def test_the_demo_site_round_trips_field_by_field(demo_archive, frozen):
     keep = {str(c) for c in Programme.objects.values_list("code", flat=True)}
     from sites.models import CollaborativeMeeting
 
-    keep |= {str(c) for c in CollaborativeMeeting.objects.values_list("code", flat=True)}
+    keep |= {
+        str(c) for c in CollaborativeMeeting.objects.values_list("code", flat=True)
+    }
     expect = Expect(old, new, summary.namespace, keep)
     with zipfile.ZipFile(demo_archive) as archive:
         manifest = json.loads(archive.read("manifest.json"))
