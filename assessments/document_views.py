@@ -5,6 +5,7 @@ served only to a member who may open the person's record, and each download is
 audited. Plans attach through ``careplans/documents.py``, with the same form."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -52,7 +53,6 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, assessments=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.conf import settings
 
         self.fields[
             "file"

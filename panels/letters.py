@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.legal_services import send_letter
-from assessments.letters import COMMON_PLACEHOLDERS, DEFAULTS, PLACEHOLDERS, LetterKind
+from assessments.letters import (
+    COMMON_PLACEHOLDERS,
+    DEFAULTS,
+    PLACEHOLDERS,
+    Letter,
+    LetterKind,
+)
 from sites.decorators import require_rule
 from sites.forms import error_text
 from sites.money import format_gbp
@@ -119,7 +125,6 @@ def send_decision_letter(decision, *, by):
 
 def letters_about(decision):
     """The letters sent about this decision, newest first."""
-    from assessments.letters import Letter
 
     return list(
         Letter.objects.filter(

@@ -6,6 +6,9 @@ The model only; starting, running and expiring jobs is ``sites/jobs.py``.
 import uuid
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models
 
 from .models import SiteScoped
@@ -108,11 +111,7 @@ class Job(SiteScoped):
     def write_result(self, filename, content, content_type="application/octet-stream"):
         """Keep the job's result (bytes or an open file, read in chunks) through
         Django's storage API, under a path made of the site and the job's id."""
-        from django.core.files import File
-        from django.core.files.base import ContentFile
-        from django.core.files.storage import default_storage
-
-        from .jobs import result_location
+        from .jobs import result_location  # noqa: PLC0415 (sites.jobs imports this module)
 
         if isinstance(content, bytes):
             content = ContentFile(content)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from .audit import record_event
 from .models import AuditEvent, SiteScoped, Versioned
 from .shortcuts import lock_row
 from .versioning import STALE, STALE_MESSAGE, check_version, save_versioned
@@ -118,7 +119,6 @@ def filled_blocks(site, *, name, worker) -> dict:
 @transaction.atomic
 def save_letter_blocks(*, site, by, expected_version, **blocks):
     """Word the blocks every letter shares, the site's own way (versioned, audited)."""
-    from .audit import record_event
 
     current = LetterBlocks.objects.filter(site=site).first()
     if current is None:
