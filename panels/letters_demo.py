@@ -31,6 +31,7 @@ def _quote_pdf():
 
 def seed_evans_letters(decision, review, *, by):
     """The letters and the quote, dated when they would have been sent."""
+    decision.refresh_from_db()  # the demo moves the dates after recording them
     plan = decision.item.plan
     told = decision.person_told_on or timezone.localdate()
     letter = send_decision_letter(decision, by=by)
