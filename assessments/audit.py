@@ -133,6 +133,14 @@ def register():
     ]:
         describe, of_person = _person_part(model, path)
         register_subject(model._meta.label, describe=describe, of_person=of_person)
+    # Letters sent and documents attached (issue 12, items 8 and 9): each is one
+    # person's, so "who read this person's documents?" is answered by the filter.
+    from .documents import Document
+    from .letters import Letter
+
+    for model in (Letter, Document):
+        describe, of_person = _person_part(model, "person")
+        register_subject(model._meta.label, describe=describe, of_person=of_person)
     describe, of_person = _person_part(legal.EqualityRecord, "person", by_pk=True)
     register_subject(
         legal.EqualityRecord._meta.label,

@@ -112,6 +112,11 @@ def attach_page(
             else:
                 messages.success(request, "The document is attached.")
                 return redirect(_person_url(request.site.slug, person))
+        # A browser never keeps a chosen file across a refusal: say so where it is.
+        form.fields["file"].help_text = (
+            "Choose the file again: it is not kept when something needs correcting. "
+            + form.fields["file"].help_text
+        )
     else:
         form = DocumentForm(initial=initial, assessments=assessments)
         record_view(request, person, action="Attach a document")

@@ -284,7 +284,7 @@ def open_document(document):
 def person_page_documents(request, person):
     """The person page's Documents section (a PERSON_PAGE_PROVIDERS provider)."""
     documents = list(
-        Document.objects.filter(site=person.site, person=person).select_related(
+        Document.objects.filter(site=request.site, person=person).select_related(
             "uploaded_by", "deleted_by", "assessment"
         )
     )

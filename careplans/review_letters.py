@@ -22,9 +22,9 @@ from .models import OutcomeReview, Review
 KIND = LetterKind.REVIEW_OUTCOME
 
 RATING_TO_READER = {
-    OutcomeReview.Rating.FULLY: "fully met",
-    OutcomeReview.Rating.PARTIALLY: "partly met",
-    OutcomeReview.Rating.NOT_MET: "not met yet",
+    OutcomeReview.Rating.FULLY: "Fully met",
+    OutcomeReview.Rating.PARTIALLY: "Partly met",
+    OutcomeReview.Rating.NOT_MET: "Not met yet",
 }
 RESULT_TO_READER = {
     Review.Result.NO_CHANGE: "We agreed that your plan stays as it is.",
@@ -69,7 +69,7 @@ def send_review_letter(review, *, by):
     plan = locked.plan
     ratings = locked.ratings.select_related("desired_outcome")
     outcomes = "\n".join(
-        f"• “{r.desired_outcome.in_own_words}”: {RATING_TO_READER[r.rating]}"
+        f"• {RATING_TO_READER[r.rating]}: “{r.desired_outcome.in_own_words}”"
         for r in ratings
     )
     following = (

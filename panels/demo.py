@@ -243,6 +243,9 @@ def seed_demo(stdout):
         person_view="“We look forward to Thursdays again, and Dennis is less tired.”",
         notes="Both eating better; Mrs Evans has regained some weight.",
     )
+    from .letters_demo import seed_evans_letters
+
+    seed_evans_letters(approved, review, by=olivia)
 
     # The next meeting, in ten days, with one item on its agenda.
     upcoming = services.schedule_meeting(

@@ -66,7 +66,8 @@ DEFAULT_BLOCKS = {
         "another format, such as large print or easy read."
     ),
     "closing": "Yours sincerely,",
-    "contact": "{site}\nDuty line: {duty_phone}\n{contact_email}\n{postal_address}",
+    # The postal address heads the letter already.
+    "contact": "{site}\nDuty line: {duty_phone}\n{contact_email}",
 }
 
 

@@ -252,4 +252,4 @@ def test_the_person_page_lists_documents_in_fixed_queries(
     assert page.count("Quote ") >= rows
 
 
-PERSON_PAGE_QUERIES = 21
+PERSON_PAGE_QUERIES = 20

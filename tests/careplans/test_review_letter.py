@@ -59,7 +59,7 @@ def test_the_officer_sends_the_review_letter_from_the_plan(client, officer, revi
         ).exists()
         following = plan.reviews.get(status=Review.Status.SCHEDULED)
     assert letter.person == plan.person
-    assert f"“{outcome.in_own_words}”: partly met" in letter.body
+    assert f"• Partly met: “{outcome.in_own_words}”" in letter.body
     assert "The lunches out are the best part of my week." in letter.body
     assert "your plan stays as it is" in letter.body
     assert f"Your next review is due by {following.due_date:%-d %B %Y}." in letter.body
