@@ -6,7 +6,7 @@ from django.urls import reverse
 from sites.audit_subjects import Subject, register_subject
 from sites.permissions import allows
 
-from .models import CarePlan, DelegatedLimit, Review
+from .models import CarePlan, DelegatedLimit, FinancialAssessment, Review
 from .programme import CaseStudy, ProgrammeCase
 
 
@@ -78,7 +78,27 @@ def describe_case_studies(request, codes):
     }
 
 
+def describe_financial_assessments(request, codes):
+    return {
+        str(record.code): Subject(
+            f"Financial assessment · {record.person.full_name}",
+            "",
+            str(record.person.code),
+        )
+        for record in FinancialAssessment.objects.filter(
+            site=request.site, code__in=codes
+        ).select_related("person")
+    }
+
+
 def register():
+    register_subject(
+        "careplans.FinancialAssessment",
+        describe=describe_financial_assessments,
+        of_person=lambda site, code: FinancialAssessment.objects.filter(
+            site=site, person__code=code
+        ).values_list("code", flat=True),
+    )
     register_subject(
         "careplans.CarePlan",
         describe=describe_plans,

@@ -272,3 +272,10 @@ def test_the_carers_plan_pdf_says_it_is_a_carers_support_plan(
     assert "as Walter Bryce\u2019s carer" in text
     assert "you pay nothing towards this plan" in text
     assert "£22.00 a week" in text
+
+
+def test_the_plan_list_marks_a_carers_support_plan(client, household, officer):
+    carers_plan(household, officer)
+    client.force_login(officer)
+    page = client.get(reverse("plan_list", kwargs={"site_slug": "alpha"})).content
+    assert "Carer\u2019s support plan</span>".encode() in page

@@ -436,3 +436,17 @@ def test_the_plan_page_and_pdf_take_the_same_queries_with_what_they_pay(
         client.get(url("plan_detail", plan.code))
     with django_assert_num_queries(PDF_QUERIES):
         client.get(url("plan_pdf", plan.code))
+
+
+def test_the_audit_trail_names_the_financial_assessment_not_its_amount(
+    client, plan, officer, senior
+):
+    assess(plan, officer)
+    client.force_login(senior)
+
+    page = client.get(reverse("audit_list", kwargs={"site_slug": "alpha"}))
+
+    html = page.content.decode()
+    assert f"Financial assessment · {plan.person.full_name}" in html
+    assert "careplans.FinancialAssessment" not in html
+    assert "28.40" not in html
