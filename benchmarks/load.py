@@ -168,7 +168,7 @@ def _rss_mb(pid):
     return None
 
 
-def memory_run(readers, plan_row, records, args):
+def memory_run(readers, plan_row, _records, args):
     url = plan_row["url"]
     client, _user = readers.client_for(url)
     cookie = _cookie(client)
