@@ -398,6 +398,10 @@ def main():
     rows, readers, urls, records = run_pages(args)
     results["requests"] = rows
     results["goals"] = goals(rows)
+    import report
+
+    # Written now and again at the end: a failed load run keeps the page timings.
+    report.write(results, Path(args.out), None)
     if not args.skip_load:
         import load
 
@@ -406,8 +410,6 @@ def main():
         if plan_pdf:
             results["memory"] = load.memory_run(readers, plan_pdf, records, args)
     results["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    import report
-
     report.write(results, Path(args.out), DOCS if args.write_docs else None)
 
 
