@@ -168,9 +168,7 @@ def html_to_pdf(html: str) -> bytes:
     (benchmarks time this against the whole view)."""
     with _render_lock:
         assets = _print_assets()
-        document = PrintHTML(
-            string=html, base_url=BASE_URL, url_fetcher=assets.fetcher
-        )
+        document = PrintHTML(string=html, base_url=BASE_URL, url_fetcher=assets.fetcher)
         return document.write_pdf(
             stylesheets=[assets.stylesheet], font_config=assets.font_config
         )
