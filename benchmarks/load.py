@@ -52,12 +52,14 @@ def gunicorn(workers):
         stdout=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
+        # Serving once the sign-in page answers (workers boot slowly on a busy machine).
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            time.sleep(0.2)
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                if _get(conn, "/accounts/login/", "") == 200:
+                    break
+            time.sleep(0.5)
         yield port, process
     finally:
         process.terminate()
@@ -92,14 +94,14 @@ def concurrent_run(readers, urls, args):
     lock = threading.Lock()
     with gunicorn(args.workers) as (port, _process):
         # Warm every worker up (first requests load templates and connect).
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for url, cookie in targets * args.workers:
             _get(warm, url, cookie)
         warm.close()
         deadline = time.monotonic() + args.load_seconds
 
         def client(offset):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             mine, n = [], offset
             while time.monotonic() < deadline:
                 url, cookie = targets[n % len(targets)]
@@ -168,13 +170,13 @@ def _rss_mb(pid):
     return None
 
 
-def memory_run(readers, plan_row, records, args):
+def memory_run(readers, plan_row, _records, args):
     url = plan_row["url"]
     client, _user = readers.client_for(url)
     cookie = _cookie(client)
     samples = []
     with gunicorn(1) as (port, process):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for _ in range(10):
             _get(conn, url, cookie)
         worker = _children(process.pid)[0]
