@@ -9,3 +9,7 @@ class AssessmentsConfig(AppConfig):
         from . import audit
 
         audit.register()  # how the audit trail names people (sites.audit_subjects)
+
+        from . import subject_access
+
+        subject_access.register()  # what a subject-access export holds from here

@@ -21,3 +21,7 @@ class CareplansConfig(AppConfig):
         from . import audit
 
         audit.register()  # how the audit trail names plans (sites.audit_subjects)
+
+        from . import subject_access
+
+        subject_access.register()  # what a subject-access export holds from here

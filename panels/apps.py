@@ -13,3 +13,7 @@ class PanelsConfig(AppConfig):
         from . import audit
 
         audit.register()  # how the audit trail names meetings (sites.audit_subjects)
+
+        from . import subject_access
+
+        subject_access.register()  # what a subject-access export holds from here
