@@ -16,3 +16,6 @@ class AssessmentsConfig(AppConfig):
         # The person page's Documents section, through the same registry as the
         # plans (issue 12, item 8).
         PERSON_PAGE_PROVIDERS.append(person_page_documents)
+        from . import subject_access
+
+        subject_access.register()  # what a subject-access export holds from here

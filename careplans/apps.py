@@ -22,4 +22,9 @@ class CareplansConfig(AppConfig):
 
         audit.register()  # how the audit trail names plans (sites.audit_subjects)
 
-        from . import review_letters  # noqa: F401 (registers the review letter)
+        from . import (
+            review_letters,  # noqa: F401 (registers the review letter)
+            subject_access,
+        )
+
+        subject_access.register()  # what a subject-access export holds from here

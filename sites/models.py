@@ -551,6 +551,7 @@ from .programmes import (  # noqa: E402
     ProgrammeRole,
     ProgrammeSite,
 )
+from .subject_access_models import SubjectAccessRequest  # noqa: E402
 
 __all__ = [
     "AuditEvent",
@@ -574,5 +575,6 @@ __all__ = [
     "ProgrammeSite",
     "Site",
     "SiteScoped",
+    "SubjectAccessRequest",
     "User",
 ]

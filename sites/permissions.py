@@ -53,6 +53,8 @@ CAPABILITIES: dict[str, str] = {
     "decide_at_panel": "Record panel decisions (when chair, or present at the meeting)",
     "chairs_action": "Decide urgent plans between meetings as the panel's chair",
     "view_audit": "See the site's audit events",
+    "answer_subject_access": "Record subject-access requests and prepare the copy of "
+    "everything held about a person (audited)",
     "manage_letters": "Word the site's letters (eligibility decisions and others)",
     # The collaborative programme, at the site: identifiable casework stays here.
     "make_programme_case": "Include a person in a collaborative programme as a case",
@@ -102,6 +104,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "view_audit",
             "view_case_studies",
             "start_programme",
+            "answer_subject_access",
         }
     ),
     Role.ADVISOR: frozenset(
@@ -273,6 +276,11 @@ RULES: dict[str, Rule] = _rules(
     ),
     _read("see_audit_trail", "See the site's audit events", all_of={"view_audit"}),
     _read(
+        "see_subject_access_requests",
+        "See the site's subject-access requests and the days left to answer them",
+        all_of={"answer_subject_access"},
+    ),
+    _read(
         "see_case_studies",
         "Read the site's programme cases and case studies (drafts too)",
         all_of={"view_case_studies"},
@@ -398,6 +406,12 @@ RULES: dict[str, Rule] = _rules(
         "Start a collaborative programme from their site, becoming its programme "
         "coordinator",
         all_of={"start_programme"},
+    ),
+    _write(
+        "answer_subject_access_requests",
+        "Record a subject-access request, prepare the export of everything held "
+        "about the person, and mark it answered",
+        all_of={"answer_subject_access", "view_people"},
     ),
     _write(
         "run_programme",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import job_views, letter_views, programme_views, views
+from . import job_views, letter_views, programme_views, subject_access_views, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -30,4 +30,29 @@ urlpatterns = [
     ),
     path("jobs/<uuid:code>/", job_views.job_detail, name="job_detail"),
     path("jobs/<uuid:code>/download/", job_views.job_download, name="job_download"),
+    path(
+        "subject-access/",
+        subject_access_views.subject_access_list,
+        name="subject_access_list",
+    ),
+    path(
+        "subject-access/new/<uuid:person>/",
+        subject_access_views.subject_access_create,
+        name="subject_access_create",
+    ),
+    path(
+        "subject-access/<uuid:code>/",
+        subject_access_views.subject_access_detail,
+        name="subject_access_detail",
+    ),
+    path(
+        "subject-access/<uuid:code>/prepare/",
+        subject_access_views.subject_access_prepare,
+        name="subject_access_prepare",
+    ),
+    path(
+        "subject-access/<uuid:code>/answer/",
+        subject_access_views.subject_access_answer,
+        name="subject_access_answer",
+    ),
 ]

@@ -239,8 +239,19 @@ def records(site_a, officer):
             expires_at=timezone.now() + timedelta(days=7),
         )
         job.write_result("export.txt", b"exported", "text/plain")
+        from sites.subject_access_services import record_request
+
+        subject_access_request = record_request(
+            site=site_a,
+            person_code=person.code,
+            by=officer,
+            received_on=timezone.localdate(),
+            requested_by="The person themselves",
+            received_how="letter",
+        )
     return {
         "job": job,
+        "subject_access_request": subject_access_request,
         "programme_case": programme_case,
         "case_study": case_study,
         "unmet_want": unmet_want,
