@@ -69,6 +69,8 @@ CAPABILITIES: dict[str, str] = {
     "manage_programme": "Set up and run a programme: sites, schedule, meetings, tables, "
     "evaluation",
     "export_programme_data": "Download the programme's pseudonymised data",
+    "export_site": "Export the whole site as an archive: every record, its history "
+    "and audit events (issue 13)",
 }
 
 _EVERYONE = {"view_site"}
@@ -102,6 +104,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "view_audit",
             "view_case_studies",
             "start_programme",
+            "export_site",
         }
     ),
     Role.ADVISOR: frozenset(
@@ -272,6 +275,11 @@ RULES: dict[str, Rule] = _rules(
         all_of={"view_panel"},
     ),
     _read("see_audit_trail", "See the site's audit events", all_of={"view_audit"}),
+    _read(
+        "export_site",
+        "Export the whole site as an archive (audited)",
+        all_of={"export_site"},
+    ),
     _read(
         "see_case_studies",
         "Read the site's programme cases and case studies (drafts too)",

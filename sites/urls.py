@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import programme_views, views
+from .portability import views as portability_views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
         name="programme_create",
     ),
     path("audit/export.csv", views.audit_export, name="audit_export"),
+    path("export/", portability_views.site_export, name="site_export"),
     path("notifications/", views.notification_list, name="notification_list"),
     path(
         "notifications/read-all/",

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from . import FORMAT_NAME, FORMAT_VERSION
-from .catalogue import REF, ROW, SITE, USER, catalogue
+from .catalogue import REF, SITE, USER, catalogue
 from .export import SITE_FIELDS, USER_FIELDS, _names
 
 BATCH = 1000
@@ -439,7 +439,9 @@ class _Writer:
         fields = [
             (f, entry.links.get(f.attname))
             for attname in entry.columns
-            for f in [next(x for x in model._meta.concrete_fields if x.attname == attname)]
+            for f in [
+                next(x for x in model._meta.concrete_fields if x.attname == attname)
+            ]
         ]
         batch, olds = [], []
         for row in rows:

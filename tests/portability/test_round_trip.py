@@ -83,7 +83,8 @@ def test_the_demo_site_round_trips_field_by_field(demo_archive, frozen):
     summary = restore_site(demo_archive, slug="northshire-copy")
     new = summary.site
     # Beside its original, every public id is renewed, consistently.
-    assert summary.renew_ids and summary.namespace
+    assert summary.renew_ids
+    assert summary.namespace
     assert summary.users_created == []
     assert new.name == f"{old.name} (restored as northshire-copy)"
     for name in ("kind", "duty_phone", "contact_email", "postal_address"):
@@ -92,7 +93,9 @@ def test_the_demo_site_round_trips_field_by_field(demo_archive, frozen):
     keep = {str(c) for c in Programme.objects.values_list("code", flat=True)}
     from sites.models import CollaborativeMeeting
 
-    keep |= {str(c) for c in CollaborativeMeeting.objects.values_list("code", flat=True)}
+    keep |= {
+        str(c) for c in CollaborativeMeeting.objects.values_list("code", flat=True)
+    }
     expect = Expect(old, new, summary.namespace, keep)
     with zipfile.ZipFile(demo_archive) as archive:
         manifest = json.loads(archive.read("manifest.json"))
