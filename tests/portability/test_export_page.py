@@ -43,4 +43,4 @@ def test_a_senior_manager_exports_the_site(
         event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT, site__slug="alpha")
         assert event.user == senior
         assert event.details == {"rows": plan.rows}
-    assert f"({plan.rows} rows)" in client.get("/s/alpha/export/").text
+    assert f"({plan.rows:,} rows)" in client.get("/s/alpha/export/").text
