@@ -71,6 +71,8 @@ CAPABILITIES: dict[str, str] = {
     "manage_programme": "Set up and run a programme: sites, schedule, meetings, tables, "
     "evaluation",
     "export_programme_data": "Download the programme's pseudonymised data",
+    "export_site": "Export the whole site as an archive: every record, its history "
+    "and audit events (issue 13)",
 }
 
 _EVERYONE = {"view_site"}
@@ -105,6 +107,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "view_case_studies",
             "start_programme",
             "answer_subject_access",
+            "export_site",
         }
     ),
     Role.ADVISOR: frozenset(
@@ -279,6 +282,11 @@ RULES: dict[str, Rule] = _rules(
         "see_subject_access_requests",
         "See the site's subject-access requests and the days left to answer them",
         all_of={"answer_subject_access"},
+    ),
+    _read(
+        "export_site",
+        "Export the whole site as an archive (audited)",
+        all_of={"export_site"},
     ),
     _read(
         "see_case_studies",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import job_views, letter_views, programme_views, subject_access_views, views
+from .portability import views as portability_views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
         name="letter_blocks_edit",
     ),
     path("audit/export.csv", views.audit_export, name="audit_export"),
+    path("export/", portability_views.site_export, name="site_export"),
     path("notifications/", views.notification_list, name="notification_list"),
     path(
         "notifications/read-all/",

@@ -17,6 +17,7 @@ SITE_URLS = {
     "site_home": None,
     "audit_list": None,
     "audit_export": None,
+    "site_export": None,
     "person_list": None,
     "person_create": None,
     "person_detail": lambda r: {"code": r["person"].code},

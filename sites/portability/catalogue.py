@@ -83,11 +83,17 @@ def _is_history(model):
     return hasattr(model, "instance_type") and hasattr(model, "history_id")
 
 
+# Rows with a site key that are not records: background jobs (their results are
+# files that expire) are work in progress, not the site's data.
+NOT_ARCHIVED = frozenset({"sites.Job"})
+
+
 def _base_models():
     return [
         m
         for m in apps.get_models()
         if _owns_site_key(m) and not _is_history(m) and m is not _site_model()
+        if m._meta.label not in NOT_ARCHIVED
     ]
 
 

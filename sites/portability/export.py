@@ -174,7 +174,8 @@ def export_site(site, path, *, progress=None) -> ExportSummary:
     return ExportSummary(
         path=str(path),
         files=len(described),
-        rows=sum(item["count"] for item in described),
+        # Records (and history rows) of the site; site.json and users.jsonl aside.
+        rows=sum(item["count"] for item in described[1:-1]),
     )
 
 

@@ -168,3 +168,43 @@ def test_no_other_sites_row_is_in_the_export(demo_archive, frozen):
             if item["file"] not in ("site.json", "users.jsonl"):
                 for line in text.splitlines():
                     assert json.loads(line)["site"] == "northshire", item["file"]
+
+
+def _delete_site(site):
+    """Remove a site and everything it holds, as after losing it."""
+    for entry in reversed(catalogue()):
+        entry.model._base_manager.filter(site=site).delete()
+    type(site)._base_manager.filter(pk=site.pk).delete()
+
+
+def test_a_lost_site_comes_back_with_its_public_ids(demo_archive, frozen):
+    """Restored where the site no longer exists: same short name, same public ids
+    (so saved links still work), every count as in the manifest."""
+    from sites.models import Site
+    from sites.portability.restore import restore_site
+
+    old = Site.objects.get(slug="northshire")
+    before = {
+        entry.label: sorted(
+            str(c)
+            for name in entry.public_ids
+            for c in entry.model._base_manager.filter(site=old).values_list(
+                name, flat=True
+            )
+        )
+        for entry in catalogue()
+    }
+    _delete_site(old)
+    summary = restore_site(demo_archive)
+    assert not summary.renew_ids
+    new = summary.site
+    assert (new.slug, new.name) == ("northshire", old.name)
+    for entry in catalogue():
+        after = sorted(
+            str(c)
+            for name in entry.public_ids
+            for c in entry.model._base_manager.filter(site=new).values_list(
+                name, flat=True
+            )
+        )
+        assert after == before[entry.label], entry.label
