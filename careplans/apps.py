@@ -21,3 +21,7 @@ class CareplansConfig(AppConfig):
         from . import audit
 
         audit.register()  # how the audit trail names plans (sites.audit_subjects)
+
+        from . import retention
+
+        retention.register()  # plans and reviews count as contact (retention)

@@ -54,6 +54,8 @@ CAPABILITIES: dict[str, str] = {
     "chairs_action": "Decide urgent plans between meetings as the panel's chair",
     "view_audit": "See the site's audit events",
     "manage_letters": "Word the site's letters (eligibility decisions and others)",
+    "manage_retention": "Set retention periods, place and release legal holds, and "
+    "delete the records of people past retention after review (audited)",
     # The collaborative programme, at the site: identifiable casework stays here.
     "make_programme_case": "Include a person in a collaborative programme as a case",
     "view_case_studies": "Read the site's case studies for the programme, drafts too",
@@ -102,6 +104,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "view_audit",
             "view_case_studies",
             "start_programme",
+            "manage_retention",
         }
     ),
     Role.ADVISOR: frozenset(
@@ -273,6 +276,11 @@ RULES: dict[str, Rule] = _rules(
     ),
     _read("see_audit_trail", "See the site's audit events", all_of={"view_audit"}),
     _read(
+        "see_retention",
+        "See the people past their retention period, legal holds and the periods",
+        all_of={"view_people", "manage_retention"},
+    ),
+    _read(
         "see_case_studies",
         "Read the site's programme cases and case studies (drafts too)",
         all_of={"view_case_studies"},
@@ -314,6 +322,17 @@ RULES: dict[str, Rule] = _rules(
         "raise_safeguarding_concerns",
         "Raise a safeguarding concern about a person whose record they can open",
         all_of={"view_people"},
+    ),
+    _write(
+        "manage_retention",
+        "Set retention periods, run the retention review, place and release legal "
+        "holds",
+        all_of={"view_people", "manage_retention"},
+    ),
+    _write(
+        "delete_past_retention",
+        "Delete a person's records past their retention period, after reviewing them",
+        all_of={"view_people", "manage_retention"},
     ),
     _write(
         "word_letters",
