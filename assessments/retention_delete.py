@@ -32,6 +32,7 @@ from django.utils import timezone
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
 
+from .models import Person
 from .retention_services import holds_in_force, past_retention
 
 CHUNK = 500
@@ -60,8 +61,6 @@ def _pointing_at(model):
 
 
 def _person_keys(model):
-    from .models import Person
-
     return [
         f
         for f in model._meta.concrete_fields
@@ -126,7 +125,6 @@ def _walk(site, start):
 
 def plan_deletion(person) -> Deletion:
     """The people deleted with ``person`` and every row under them (no writes)."""
-    from .models import Person
 
     site = person.site
     group = {person.pk}
@@ -181,7 +179,6 @@ def delete_records(person, *, by, reason, today=None) -> Deletion:
     """Delete ``person`` (and anyone whose records are joined with theirs) with
     everything under them, after checking again, under lock, that it is allowed.
     Leaves one audit event per person: public id, counts, reason, who."""
-    from .models import Person
 
     today = today or timezone.localdate()
     reason = reason.strip()

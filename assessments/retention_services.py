@@ -28,6 +28,15 @@ from sites.notify import notify
 from sites.permissions import roles_allowed
 from sites.shortcuts import lock_row
 
+from .legal import (
+    Advocacy,
+    Attorney,
+    CapacityAssessment,
+    Consent,
+    Contact,
+    SafeguardingConcern,
+)
+from .models import Assessment, CarerLink, Person
 from .retention import (
     DEFAULT_YEARS,
     LegalHold,
@@ -84,7 +93,6 @@ def due_on(last_contact: date, years: int) -> date:
 
 def last_contacts(site, person_ids=None) -> dict[int, tuple[date, str]]:
     """Each person's last contact and what it was: one query per source."""
-    from .models import Person
 
     people = Person.objects.filter(site=site).current()
     if person_ids is not None:
@@ -104,7 +112,6 @@ def last_contacts(site, person_ids=None) -> dict[int, tuple[date, str]]:
 
 def record_types(site, person_ids) -> dict[int, str]:
     """Carer (known only as a carer: no needs assessment of their own) or person."""
-    from .models import Assessment, CarerLink
 
     assessed = set(
         Assessment.objects.filter(
@@ -297,8 +304,6 @@ def _of(queryset, person_ids, key="person_id"):
 
 
 def _assessments(site, person_ids):
-    from .models import Assessment
-
     rows = (
         _of(Assessment.objects.filter(site=site), person_ids)
         .values("person_id")
@@ -311,15 +316,6 @@ def _assessments(site, person_ids):
 
 
 def _legal_records(site, person_ids):
-    from .legal import (
-        Advocacy,
-        Attorney,
-        CapacityAssessment,
-        Consent,
-        Contact,
-        SafeguardingConcern,
-    )
-
     parts = [
         _of(model.objects.filter(site=site), person_ids)
         .order_by()

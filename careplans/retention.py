@@ -4,6 +4,8 @@ assessments never imports careplans."""
 
 from django.db.models import Max
 
+from assessments.retention_services import register_contact_source
+
 from .models import CarePlan, Review
 
 
@@ -34,8 +36,6 @@ def _reviews(site, person_ids):
 
 
 def register():
-    from assessments.retention_services import register_contact_source
-
     register_contact_source(
         "plan", "a plan written, submitted, approved or closed", _plans
     )
