@@ -279,3 +279,17 @@ def test_the_plan_list_marks_a_carers_support_plan(client, household, officer):
     client.force_login(officer)
     page = client.get(reverse("plan_list", kwargs={"site_slug": "alpha"})).content
     assert "Carer\u2019s support plan</span>".encode() in page
+
+
+def test_the_panel_sees_that_it_is_a_carers_support_plan(
+    client, site_a, household, officer, chair
+):
+    with scopes_disabled():
+        limits(site_a, officer)
+        plan = carers_plan(household, officer, kind=Response.Kind.FLEXIBLE)
+        services.submit_plan(plan, by=officer)
+    client.force_login(chair)
+
+    page = client.get(url("chairs_action", plan.code)).content.decode()
+
+    assert "carer\u2019s support plan, as carer of Walter Bryce" in page
