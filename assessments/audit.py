@@ -8,6 +8,9 @@ from django.utils.text import capfirst
 from sites.audit_subjects import PEOPLE_FINDERS, Subject, register_subject
 from sites.permissions import allows
 
+from . import legal
+from .documents import Document
+from .letters import Letter
 from .models import Assessment, CarerLink, Person
 
 FOUND_AT_MOST = 20
@@ -91,7 +94,7 @@ def find_people(site, text):
             + formats.date_format(p.date_of_birth, "j F Y")
             + (f", {p.postcode}" if p.postcode else ""),
         )
-        for p in Person.objects.for_site(site).search(text)[:FOUND_AT_MOST]
+        for p in Person.objects.filter(site=site).search(text)[:FOUND_AT_MOST]
     ]
 
 
@@ -120,7 +123,6 @@ def register():
     )
     # The legal record (consent, capacity, attorneys, advocacy, safeguarding,
     # contacts, risks, equality): each record is one person's.
-    from . import legal
 
     for model, path in [
         (legal.Consent, "person"),
@@ -132,6 +134,12 @@ def register():
         (legal.Risk, "assessment__person"),
     ]:
         describe, of_person = _person_part(model, path)
+        register_subject(model._meta.label, describe=describe, of_person=of_person)
+    # Letters sent and documents attached (issue 12, items 8 and 9): each is one
+    # person's, so "who read this person's documents?" is answered by the filter.
+
+    for model in (Letter, Document):
+        describe, of_person = _person_part(model, "person")
         register_subject(model._meta.label, describe=describe, of_person=of_person)
     describe, of_person = _person_part(legal.EqualityRecord, "person", by_pk=True)
     register_subject(

@@ -60,7 +60,7 @@ def likely_matches(
     if not query:
         return []
     people = (
-        Person.objects.for_site(site)
+        Person.objects.filter(site=site)
         .current()
         .filter(query)
         .select_related("allocated_worker")
@@ -89,4 +89,4 @@ def made_with_token(site, token):
     """The record a form with this one-time token already made, if any."""
     if token is None:
         return None
-    return Person.objects.for_site(site).filter(creation_token=token).first()
+    return Person.objects.filter(site=site).filter(creation_token=token).first()

@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django_scopes.forms import SafeModelChoiceField
 
+from sites.forms import LimitTextMixin
 from sites.models import Membership
 from sites.permissions import roles_allowed
 
@@ -30,24 +31,6 @@ from .validators import normalise_nhs_number, normalise_postcode
 
 # Long enough for a full account in someone's own words, short enough to stop a paste
 # of a whole document by mistake.
-TEXT_LIMIT = 10_000
-
-
-class LimitTextMixin:
-    """Give every multi-line text field a length limit with a clear message."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField) and isinstance(
-                field.widget, forms.Textarea
-            ):
-                if field.max_length is None:
-                    # A field with its own max_length already has its validator.
-                    field.max_length = TEXT_LIMIT
-                    field.validators.append(MaxLengthValidator(TEXT_LIMIT))
-                field.widget.attrs.setdefault("rows", 3)
-                field.widget.attrs["maxlength"] = field.max_length
 
 
 def site_staff(site, rule):
@@ -405,8 +388,83 @@ class OutcomeRatingForm(LimitTextMixin, forms.ModelForm):
         return cleaned
 
 
+class FixedRowsFormSet(forms.BaseModelFormSet):
+    """A formset over a record's own fixed rows (one per Care Act outcome, one per
+    area of wellbeing): its forms are those rows, in order, whatever a post says.
+
+    A hostile run posted other assessments' row ids and counts from -1 to a million
+    (issue 11, item 13): a row that is not this record's was rendered with no
+    domain (a 500), and a million forms took seconds to build. Here the posted
+    counts are ignored (the management form always says the record's own row
+    count), each form is bound to the record's row at its position, and a posted id
+    that is not that row's is refused beside the row with a plain message.
+    """
+
+    default_error_messages = {
+        **forms.BaseModelFormSet.default_error_messages,
+        "missing_management_form": "The page was incomplete: reload it and try again.",
+    }
+
+    def _rows(self):
+        if not hasattr(self, "_fixed_rows"):
+            self._fixed_rows = list(self.get_queryset())
+        return self._fixed_rows
+
+    def total_form_count(self):
+        return len(self._rows())
+
+    def initial_form_count(self):
+        return len(self._rows())
+
+    @property
+    def management_form(self):
+        count = len(self._rows())
+        form = forms.formsets.ManagementForm(
+            {
+                f"{self.prefix}-TOTAL_FORMS": count,
+                f"{self.prefix}-INITIAL_FORMS": count,
+                f"{self.prefix}-MIN_NUM_FORMS": 0,
+                f"{self.prefix}-MAX_NUM_FORMS": count,
+            },
+            auto_id=self.auto_id,
+            prefix=self.prefix,
+            renderer=self.renderer,
+        )
+        form.full_clean()
+        return form
+
+    def _construct_form(self, i, **kwargs):
+        kwargs["instance"] = self._rows()[i]
+        return forms.BaseFormSet._construct_form(self, i, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk = form.fields.get(self.model._meta.pk.name)
+        if pk is not None:
+            pk.error_messages["invalid_choice"] = (
+                "This row is not part of this assessment: reload the page and enter "
+                "it again."
+            )
+            pk.error_messages["required"] = pk.error_messages["invalid_choice"]
+
+    def clean(self):
+        super().clean()
+        for form, row in zip(self.forms, self._rows(), strict=True):
+            posted = form.cleaned_data.get(self.model._meta.pk.name)
+            if posted is not None and posted.pk != row.pk:
+                form.add_error(
+                    None,
+                    "This row is not part of this assessment: reload the page and "
+                    "enter it again.",
+                )
+
+
 OutcomeRatingFormSet = forms.modelformset_factory(
-    OutcomeRating, form=OutcomeRatingForm, extra=0, can_delete=False
+    OutcomeRating,
+    form=OutcomeRatingForm,
+    formset=FixedRowsFormSet,
+    extra=0,
+    can_delete=False,
 )
 
 
@@ -434,7 +492,11 @@ class WellbeingForm(LimitTextMixin, forms.ModelForm):
 
 
 WellbeingFormSet = forms.modelformset_factory(
-    WellbeingImpact, form=WellbeingForm, extra=0, can_delete=False
+    WellbeingImpact,
+    form=WellbeingForm,
+    formset=FixedRowsFormSet,
+    extra=0,
+    can_delete=False,
 )
 
 
@@ -490,8 +552,19 @@ class DesiredOutcomeForm(LimitTextMixin, forms.ModelForm):
         labels = {"category": "Kind of outcome"}
 
 
+# The most rows of one kind an assessment's page saves at once. Posted counts above it
+# are cut to it before any form is built (a hostile post said a million).
+MAX_ROWS = 50
+
+
 class _AssessmentRowFormSet(forms.BaseInlineFormSet):
     """Rows belonging to one assessment; new rows take its site and go to the end."""
+
+    default_error_messages = {
+        **forms.BaseInlineFormSet.default_error_messages,
+        "missing_management_form": "The page was incomplete: reload it and try again.",
+        "too_many_forms": f"At most {MAX_ROWS} rows can be saved at once.",
+    }
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -523,6 +596,9 @@ NeedFormSet = forms.inlineformset_factory(
     formset=_AssessmentRowFormSet,
     extra=1,
     can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
 
 DesiredOutcomeFormSet = forms.inlineformset_factory(
@@ -532,6 +608,9 @@ DesiredOutcomeFormSet = forms.inlineformset_factory(
     formset=_AssessmentRowFormSet,
     extra=1,
     can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
 
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
 from sites.phones import PHONE_HELP, validate_phone
+from sites.text import shorten
 
 PERSON = "assessments.Person"
 
@@ -657,6 +658,4 @@ class Risk(SiteScoped):
         ordering = ["position", "id"]
 
     def __str__(self):
-        from sites.text import shorten
-
         return shorten(self.description, 60)

@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from sites.forms import LimitTextMixin
 from sites.phones import format_phone
 
-from .forms import LimitTextMixin, _AssessmentRowFormSet
+from .forms import MAX_ROWS, _AssessmentRowFormSet
 from .legal import (
     Advocacy,
     Attorney,
@@ -476,6 +477,9 @@ RiskFormSet = forms.inlineformset_factory(
     formset=_AssessmentRowFormSet,
     extra=1,
     can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
 
 

@@ -7,12 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sites.audit import record_event
+from sites.letter_templates import filled_blocks
 from sites.models import AuditEvent
 from sites.shortcuts import lock_row
 from sites.versioning import STALE, check_version, save_versioned
 
 from .legal import Consent, EqualityRecord, SafeguardingConcern
 from .letters import DEFAULTS, Letter, LetterKind, LetterTemplate, fill
+from .models import Assessment
+from .parts import equality_of
+from .services import compute_eligibility
 
 STALE_MESSAGE = (
     "Someone else changed this record while you were editing it. Your changes are "
@@ -147,9 +151,6 @@ def send_eligibility_letter(assessment, *, by):
     """The written record of the eligibility determination and its reasons (Care Act
     s13), to the person assessed (the carer, for a carer's assessment); kept word for
     word on their record and audited."""
-    from .models import Assessment
-    from .parts import equality_of
-    from .services import compute_eligibility
 
     locked = lock_row(assessment)
     if locked.eligibility_confirmed_at is None:
@@ -170,31 +171,52 @@ def send_eligibility_letter(assessment, *, by):
             "Act 2014. We can still give you information and advice about help in "
             "your area."
         )
-    worker = person.allocated_worker
     values = {
-        "name": person.full_name,
         "assessment_kind": "carer's assessment"
         if locked.kind == Assessment.Kind.CARER
         else "needs assessment",
         "assessment_date": f"{locked.assessment_date:%-d %B %Y}",
         "decision": decision,
-        "reasons": _lines(result.reasons),
+        "reasons": _lines(result.to_reader),
         "needs": _lines(need.description for need in locked.needs.all()),
-        "worker": worker.get_full_name() if worker else "our team",
-        "site": locked.site.name,
-        "duty_phone": locked.site.duty_phone or "the number on our website",
     }
-    subject, body = letter_wording(locked.site, LetterKind.ELIGIBILITY)
+    return send_letter(
+        person=person,
+        kind=LetterKind.ELIGIBILITY,
+        values=values,
+        by=by,
+        assessment=locked,
+    )
+
+
+def send_letter(*, person, kind, values, by, assessment=None, about=None):
+    """Compose a letter of ``kind`` to ``person`` from the site's wording (the body
+    of that kind, the blocks every letter shares) and ``values``; keep it word for
+    word on their record, in large print where they prefer it, and audit it.
+    ``about`` is the record of a higher app the letter is about (its code is kept)."""
+
+    site = person.site
+    worker = person.allocated_worker
+    common = {
+        "name": person.full_name,
+        "worker": worker.get_full_name() if worker else "our team",
+        "site": site.name,
+        "duty_phone": site.duty_phone or "the number on our website",
+    }
+    blocks = filled_blocks(site, name=common["name"], worker=common["worker"])
+    values = common | blocks | values
+    subject, body = letter_wording(site, kind)
     equality = equality_of(person)
     letter = Letter.objects.create(
-        site=locked.site,
+        site=site,
         person=person,
-        assessment=locked,
-        kind=LetterKind.ELIGIBILITY,
+        assessment=assessment,
+        about_code=getattr(about, "code", None),
+        kind=kind,
         subject=fill(subject, values),
         body=fill(body, values),
         large_print=bool(equality and equality.large_print),
         sent_by=by,
     )
-    _audit(letter, by, "Letter sent: eligibility determination")
+    _audit(letter, by, f"Letter sent: {LetterKind(kind).label.lower()}")
     return letter

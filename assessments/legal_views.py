@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carehub.pdf import pdf_response, render_pdf
 from sites.audit import record_access, record_view
@@ -265,7 +265,7 @@ def letter_send(request, site_slug, code):
     return redirect(_person_url(site_slug, assessment.person, "letters"))
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def letter_pdf(request, site_slug, code):
     letter = get_for_site(

@@ -1,29 +1,52 @@
 """Letters the law requires, from editable per-site templates (issue 12, item 9).
 
 The Care Act (s13) requires a written record of the eligibility determination and its
-reasons, given to the person (for a carer's assessment, the carer). Each site may word
-the letter its own way; what is sent is kept word for word on the person's record.
+reasons, given to the person (for a carer's assessment, the carer); people are
+entitled to know why a panel decided as it did, and what a review found. Each site may
+word each letter its own way; what is sent is kept word for word on the person's
+record.
 
-Templates fill ``{placeholders}`` by name only (never ``str.format``, which would let a
-template reach into attributes): an unknown name is refused when the template is saved.
+The ``Letter`` model and the machinery live here, the lowest app that knows people.
+Each letter is composed by the app that owns its record (``panels/letters.py``,
+``careplans/review_letters.py``), which registers its placeholders and default wording
+in ``PLACEHOLDERS`` and ``DEFAULTS`` from its ``AppConfig.ready()``. The blocks every
+letter shares (greeting, closing, contact details, how to ask for a review or
+complain) are worded once per site: ``sites/letter_templates.py``.
 """
 
-import re
 import uuid
 
 from django.conf import settings
 from django.db import models
 
+from sites.letter_templates import (  # noqa: F401 (fill: used from here)
+    BLOCKS,
+    LETTER_KINDS,
+    PLACEHOLDER,
+    fill,
+)
 from sites.models import SiteScoped, Versioned
 
 
 class LetterKind(models.TextChoices):
     ELIGIBILITY = "eligibility", "Eligibility determination"
+    PANEL_DECISION = "panel_decision", "Panel decision"
+    REVIEW_OUTCOME = "review_outcome", "Review outcome"
 
 
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+LETTER_KINDS.update(LetterKind.choices)
 
-# kind -> {placeholder: what it is}, shown beside the template as it is edited
+# Every letter's body may use the shared blocks, worded once per site.
+COMMON_PLACEHOLDERS = {
+    "name": "The name of the person the letter is to",
+    "worker": "Their allocated worker",
+    "site": "The site's name",
+    "duty_phone": "The site's duty line",
+    **{key: f"{label} (worded once for every letter)" for key, label in BLOCKS.items()},
+}
+
+# kind -> {placeholder: what it is}, shown beside the template as it is edited; the
+# kinds of higher apps are added by those apps.
 PLACEHOLDERS = {
     LetterKind.ELIGIBILITY: {
         "name": "The person's name",
@@ -32,33 +55,24 @@ PLACEHOLDERS = {
         "decision": "The decision in one sentence",
         "reasons": "The reasons, one to a line",
         "needs": "The needs recorded, one to a line",
-        "worker": "Their allocated worker",
-        "site": "The site's name",
-        "duty_phone": "The site's duty line",
+        **COMMON_PLACEHOLDERS,
     },
 }
 
 DEFAULTS = {
     LetterKind.ELIGIBILITY: (
         "Your {assessment_kind}: our decision",
-        "Dear {name},\n\n"
+        "{greeting}\n\n"
         "Thank you for talking with us for your {assessment_kind} on "
         "{assessment_date}. This letter tells you what we decided and why, as the "
         "Care Act 2014 says we must.\n\n"
         "{decision}\n\n"
         "Why we decided this:\n{reasons}\n\n"
         "The needs we talked about:\n{needs}\n\n"
-        "If you think we have got something wrong, or you want to talk about it, "
-        "contact {worker} or ring our duty line on {duty_phone}. You can ask for "
-        "this letter in another format, such as large print or easy read.\n\n"
-        "Yours sincerely,\n\n{site}",
+        "{review_and_complaints}\n\n"
+        "{closing}\n\n{contact}",
     ),
 }
-
-
-def fill(text: str, values: dict) -> str:
-    """``text`` with each ``{name}`` replaced by ``values[name]``."""
-    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
 
 
 def unknown_placeholders(kind, text: str) -> list[str]:
@@ -102,6 +116,9 @@ class Letter(SiteScoped):
         related_name="letters",
     )
     kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    # The public id of the record the letter is about when that record belongs to a
+    # higher app (a panel decision, a review), which this app may not point to.
+    about_code = models.UUIDField(null=True, blank=True, db_index=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
     large_print = models.BooleanField(default=False)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 
 from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
-from sites.money import format_gbp
+from sites.money import amount_validators, format_gbp
 from sites.text import shorten
 from sites.workflow import Step, Workflow
 
@@ -16,10 +16,17 @@ from .domains import (
     OUTCOME_LABELS,
     AdultOutcome,
     CarerOutcome,
+    UnableReason,
     WellbeingArea,
     WellbeingImpactLevel,
 )
-from .validators import NHS_NUMBER_HELP, validate_nhs_number, validate_postcode
+from .validators import (
+    NHS_NUMBER_HELP,
+    normalise_nhs_number,
+    normalise_postcode,
+    validate_nhs_number,
+    validate_postcode,
+)
 
 
 class StandardService(SiteScoped):
@@ -31,7 +38,7 @@ class StandardService(SiteScoped):
     typical_weekly_cost = models.DecimalField(
         max_digits=8,
         decimal_places=2,
-        validators=[MinValueValidator(0)],
+        validators=amount_validators(),
         help_text="Typical cost per week in pounds.",
     )
     is_active = models.BooleanField(default=True)
@@ -62,7 +69,6 @@ class PersonQuerySet(SiteScopedQuerySet):
 
     def search(self, text):
         """Name (any part, from its start), NHS number or postcode."""
-        from .validators import normalise_nhs_number, normalise_postcode
 
         text = (text or "").strip()
         if not text:
@@ -611,8 +617,6 @@ class OutcomeRating(SiteScoped):
 
     @property
     def reason_labels(self):
-        from .domains import UnableReason
-
         labels = dict(UnableReason.choices)
         return [labels.get(r, r) for r in self.reasons]
 
@@ -748,6 +752,7 @@ class Addendum(SiteScoped):
 
 # The legal record (consent, capacity, advocacy, safeguarding, contacts, equality):
 # its own module, its models registered here with the rest of the app's.
+from .documents import Document  # noqa: E402, F401
 from .legal import (  # noqa: E402, F401
     Advocacy,
     Attorney,
@@ -759,3 +764,11 @@ from .legal import (  # noqa: E402, F401
     SafeguardingConcern,
 )
 from .letters import Letter, LetterTemplate  # noqa: E402, F401
+
+# Retention periods, legal holds and the monthly list (issue 13, item 5).
+from .retention import (  # noqa: E402, F401
+    LegalHold,
+    RetentionCandidate,
+    RetentionPeriod,
+    RetentionRun,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import legal_views, views
+from . import document_views, legal_views, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -39,6 +39,22 @@ urlpatterns = [
         "people/<uuid:code>/equality/",
         legal_views.equality_edit,
         name="equality_edit",
+    ),
+    # Documents attached to a person's record (issue 12, item 8).
+    path(
+        "people/<uuid:code>/documents/new/",
+        document_views.document_attach,
+        name="document_attach",
+    ),
+    path(
+        "documents/<uuid:code>/file",
+        document_views.document_file,
+        name="document_file",
+    ),
+    path(
+        "documents/<uuid:code>/delete/",
+        document_views.document_delete,
+        name="document_delete",
     ),
     # Letters the law requires (issue 12, item 9).
     path(

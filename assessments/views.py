@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sites import searches
 from sites.audit import record_access, record_view
@@ -66,7 +66,7 @@ def person_list(request, site_slug):
             typed = query
     scope = _caseload(request)
     people = (
-        Person.objects.for_site(request.site)
+        Person.objects.filter(site=request.site)
         .current()
         .select_related("allocated_worker")
     )
@@ -168,7 +168,7 @@ def _match_fields(form, data):
     }
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def person_detail(request, site_slug, code):
     person = get_for_site(
@@ -252,7 +252,7 @@ def person_merge(request, site_slug, code):
     results = []
     if search.is_valid() and search.cleaned_data["q"]:
         results = list(
-            Person.objects.for_site(request.site)
+            Person.objects.filter(site=request.site)
             .current()
             .search(search.cleaned_data["q"])
             .exclude(pk=keep.pk)[:20]
@@ -315,7 +315,7 @@ def carer_link_create(request, site_slug, code):
     results = []
     if search.is_valid() and search.cleaned_data["q"]:
         results = list(
-            Person.objects.for_site(request.site)
+            Person.objects.filter(site=request.site)
             .current()
             .search(search.cleaned_data["q"])
             .exclude(pk=person.pk)[:20]
@@ -437,7 +437,7 @@ def _render_assessment(request, assessment, bound=None):
     return render(request, "assessments/assessment_detail.html", context)
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def assessment_detail(request, site_slug, code):
     assessment = _load_assessment(request, code)

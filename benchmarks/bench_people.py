@@ -62,14 +62,14 @@ def scenarios(site):
         officer = _first_member(site, Role.ASSESSING_OFFICER)
         manager = _first_member(site, Role.TEAM_MANAGER)
     with scope(site=site):
-        people = Person.objects.for_site(site)
+        people = Person.objects.filter(site=site)
         total = people.count()
         if total == 0:
             sys.exit(f"{site.slug} has no people: run seed_scale first.")
         mine = people.allocated_to(officer).count()
         # A person with the most on their page: an assessment and a carer link.
-        linked = CarerLink.objects.for_site(site).values("cared_for")
-        assessed = Assessment.objects.for_site(site).values("person")
+        linked = CarerLink.objects.filter(site=site).values("cared_for")
+        assessed = Assessment.objects.filter(site=site).values("person")
         person = (
             people.filter(pk__in=linked).filter(pk__in=assessed).order_by("id").first()
             or people.order_by("id").first()
@@ -166,7 +166,7 @@ def main():
     if site is None:
         sys.exit(f"No site {args.site!r}: run seed_scale first.")
     with scope(site=site):
-        people = Person.objects.for_site(site).count()
+        people = Person.objects.filter(site=site).count()
     print(
         f"{connection.vendor} {connection.settings_dict['NAME']}, site {site.slug} "
         f"with {people} people; {args.iterations} timed requests each after "

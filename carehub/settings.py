@@ -1,5 +1,6 @@
 """CareHub settings, read from environment variables (see docs/configuration.md)."""
 
+import json
 import os
 import sys
 from datetime import timedelta
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # django.tasks' database backend: its table and its worker (manage.py db_worker).
+    "django_tasks_db",
     "sites",
     "assessments",
     "careplans",
@@ -129,6 +132,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite is the single-user demo (docs/deployment.md). Writes still come from
+    # several threads at once (the runserver, a double click), and a transaction that
+    # reads and then writes fails at once with "database is locked" when another
+    # writes meanwhile, whatever the timeout. Taking the write lock when the
+    # transaction begins makes writers wait their turn instead (issue 11, item 13).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -192,6 +204,62 @@ STORAGES = {
         )
     },
 }
+
+# Documents attached to people, assessments and plans (issue 12, item 8) are kept
+# through the storage API: a private folder by default, never served by the web server
+# or as static files; an object store in production (docs/deployment.md). They are
+# served only by a view that checks access.
+DOCUMENTS_ROOT = Path(
+    os.environ.get("DOCUMENTS_ROOT") or BASE_DIR / "private-documents"
+)
+DOCUMENTS_STORAGE_BACKEND = os.environ.get(
+    "DOCUMENTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+STORAGES["documents"] = (
+    {
+        "BACKEND": DOCUMENTS_STORAGE_BACKEND,
+        "OPTIONS": {"location": DOCUMENTS_ROOT, "base_url": "/no-public-address/"},
+    }
+    if DOCUMENTS_STORAGE_BACKEND.endswith("FileSystemStorage")
+    else {
+        "BACKEND": DOCUMENTS_STORAGE_BACKEND,
+        "OPTIONS": json.loads(os.environ.get("DOCUMENTS_STORAGE_OPTIONS") or "{}"),
+    }
+)
+if TESTING and not os.environ.get("DOCUMENTS_STORAGE_BACKEND"):
+    # Tests keep attached files in memory: nothing written to the project folder.
+    STORAGES["documents"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+# The largest file that may be attached, in megabytes (default 10).
+DOCUMENT_MAX_MB = env_int("DOCUMENT_MAX_MB", 10)
+# Files CareHub writes (background jobs' downloads), through Django's storage API.
+MEDIA_ROOT = Path(os.environ.get("CAREHUB_FILES_DIR", BASE_DIR / "files"))
+if TESTING:
+    # Tests write downloads to a throw-away folder, one per test process.
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.gettempdir()) / f"carehub-test-files-{os.getpid()}"
+
+# Long work (exports, packs) runs through django.tasks (sites/jobs.py). "immediate"
+# (the default) runs it inside the request, so the demo needs nothing else;
+# "database" queues it in the database for `manage.py db_worker` processes, on any
+# number of machines sharing the PostgreSQL database (docs/deployment.md).
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+CAREHUB_TASKS_BACKEND = os.environ.get("CAREHUB_TASKS_BACKEND", "immediate")
+if CAREHUB_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        "CAREHUB_TASKS_BACKEND must be one of: " + ", ".join(TASK_BACKENDS)
+    )
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS[CAREHUB_TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# Days a job's download is kept before `manage.py purge_expired_jobs` deletes it.
+CAREHUB_JOB_RESULTS_DAYS = env_int("CAREHUB_JOB_RESULTS_DAYS", 7)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -21,3 +21,13 @@ class CareplansConfig(AppConfig):
         from . import audit
 
         audit.register()  # how the audit trail names plans (sites.audit_subjects)
+
+        from . import (
+            review_letters,  # noqa: F401 (registers the review letter)
+            subject_access,
+        )
+
+        subject_access.register()  # what a subject-access export holds from here
+        from . import retention
+
+        retention.register()  # plans and reviews count as contact (retention)

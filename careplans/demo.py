@@ -15,6 +15,7 @@ from sites.models import Site
 from sites.permissions import Role
 
 from . import services
+from .carer_plan_demo import seed_carer_plans_and_money
 from .demo_dates import place_standard_plan
 from .models import CarePlan, DelegatedLimit, Response, ReviewPolicy
 
@@ -308,7 +309,6 @@ def seed_demo(stdout):
             _evans(site, users["olivia"])
             _bryce(site, users["olivia"])
             # Issue 12 items 6 and 7: a carer's own plan, and what Mrs Evans pays.
-            from .carer_plan_demo import seed_carer_plans_and_money
 
             seed_carer_plans_and_money(site, users)
         nhs, officer, manager = STANDARD_PLAN_PEOPLE[site.slug]

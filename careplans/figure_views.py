@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from carehub.pdf import pdf_response, render_pdf
 from sites import disclosure
@@ -65,7 +65,7 @@ def _programme_figures(programme, *, with_charts=False):
 # -- the programme's pages -----------------------------------------------------------
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_programme")
 def programme_figures(request, programme_slug):
     """The programme dashboard: every figure per site (disclosed) and over time."""
@@ -144,7 +144,7 @@ def _figure_lines(programme, shown):
             ]
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("export_programme_data")
 def programme_figures_csv(request, programme_slug):
     """The programme's figures as a CSV, disclosed as on the page (safe to open in
@@ -162,7 +162,7 @@ def programme_figures_csv(request, programme_slug):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_programme")
 def programme_unmet_need(request, programme_slug):
     """The programme's unmet-need register for commissioners (disclosed)."""
@@ -343,7 +343,7 @@ def _case_figures(data):
     return known + rest
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_programme")
 def meeting_pack(request, programme_slug, code):
     """The meeting pack PDF: agenda, chosen case studies, open actions, figures."""
@@ -418,7 +418,7 @@ def _evaluation_context(request, programme):
     return {"programme": programme, "parts": parts, **_programme_figures(programme)}
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_programme")
 def programme_evaluation(request, programme_slug):
     """The guide's four questions, for the programme and each site, with figures."""
@@ -426,7 +426,7 @@ def programme_evaluation(request, programme_slug):
     return render(request, "programmes/figures/evaluation.html", context)
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_programme")
 def programme_evaluation_pdf(request, programme_slug):
     """The evaluation, printed for the senior managers' end meeting."""
@@ -525,7 +525,7 @@ def _site_programme(request, programme):
     return found
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_site_programme_figures")
 def site_programme_figures(request, site_slug, programme):
     """A site's own programme figures: true counts, for its own members."""
@@ -545,7 +545,7 @@ def site_programme_figures(request, site_slug, programme):
 REGISTER_LIMIT = 100
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_site_programme_figures")
 def site_unmet_need(request, site_slug, programme):
     """A site's own unmet-need register: counts by barrier and what was wanted."""

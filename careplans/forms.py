@@ -5,10 +5,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django_scopes.forms import SafeModelChoiceField
 
-from assessments.forms import LimitTextMixin
 from assessments.models import Assessment, StandardService
+from sites.forms import LimitTextMixin
 from sites.permissions import roles_allowed
 
+from .charging_forms import check_agreement_date
 from .models import CarePlan, DelegatedLimit, OutcomeReview, Response, Review
 from .services import PLAN_START_AHEAD, limit_date_problems
 
@@ -85,8 +86,6 @@ class PlanForm(LimitTextMixin, forms.ModelForm):
         return start
 
     def clean_direct_payment_agreed_on(self):
-        from .charging_forms import check_agreement_date
-
         return check_agreement_date(self.cleaned_data.get("direct_payment_agreed_on"))
 
 

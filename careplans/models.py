@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from assessments.models import Assessment, DesiredOutcome, Person, StandardService
 from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
-from sites.money import format_gbp
+from sites.money import amount_validators, check_total, format_gbp
 from sites.permissions import Role
 from sites.text import shorten
 from sites.workflow import Step, Workflow
@@ -58,7 +58,7 @@ class DelegatedLimit(SiteScoped):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(max_length=40, choices=Role.choices)
-    weekly_limit = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    weekly_limit = models.DecimalField(**MONEY, validators=amount_validators())
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
     notes = models.CharField(max_length=200, blank=True)
@@ -334,7 +334,9 @@ class CarePlan(SiteScoped, Versioned):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     approval_note = models.TextField(blank=True)
-    authorised_weekly = models.DecimalField(**MONEY, null=True, blank=True)
+    authorised_weekly = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=amount_validators()
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
     # ``version`` (from Versioned) counts edits of the plan's own fields, for the
@@ -430,7 +432,7 @@ class Response(SiteScoped, Versioned):
         "Weekly cost of the service it replaces",
         **MONEY,
         default=ZERO,
-        validators=[MinValueValidator(0)],
+        validators=amount_validators(),
         help_text="Filled from the catalogue; change it if only part is replaced.",
     )
     provider = models.CharField(max_length=200, blank=True)
@@ -443,7 +445,7 @@ class Response(SiteScoped, Versioned):
         "Per", max_length=10, choices=Period.choices, default=Period.WEEK
     )
     unit_cost = models.DecimalField(
-        "Cost each time (£)", **MONEY, validators=[MinValueValidator(0)]
+        "Cost each time (£)", **MONEY, validators=amount_validators()
     )
     paid_by_direct_payment = models.BooleanField(
         "Paid by direct payment", default=False
@@ -478,6 +480,23 @@ class Response(SiteScoped, Versioned):
 
     def __str__(self):
         return shorten(self.description, 60)
+
+    def clean(self):
+        # Each amount is capped by its validators; what they add up to is capped
+        # here, by the same rule (sites.money), so no total overflows a column.
+        cost, times = self.unit_cost, self.times
+        if not isinstance(cost, Decimal | int) or not isinstance(times, int):
+            return
+        if self.period != self.Period.ONCE and self.period not in self.WEEKS_IN:
+            return
+        if not Decimal(cost).is_finite():
+            return
+        check_total(
+            self.one_off_cost if self.period == self.Period.ONCE else self.weekly_cost,
+            what="The cost of one response"
+            + ("" if self.period == self.Period.ONCE else " a week"),
+            field="unit_cost",
+        )
 
     @property
     def weekly_cost(self) -> Decimal:

@@ -88,6 +88,16 @@ class ProgrammeCase(SiteScoped, Versioned):
         related_name="+",
     )
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    # Taken out of the programme (withdrawn or not included after all): who and when.
+    # ``decided_*`` stay the inclusion; ``status_reason`` says why it was taken out.
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     objects = scoped_manager(ProgrammeCaseQuerySet)
 

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from assessments.models import Assessment, Person, StandardService
+from sites.demo import demo_password
 from sites.models import Membership, ProgrammeSite, Site
 from sites.permissions import PROGRAMME_COORDINATOR, Role
 from sites.programmes import Programme, ProgrammeMembership
@@ -178,8 +179,6 @@ def _user(username, spec, site):
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None and spec is not None:
-        from sites.demo import demo_password
-
         first, last, _ = spec
         user = User.objects.create(
             username=username,

@@ -4,8 +4,8 @@ wanted-but-not-arranged and delivery at review. They validate; services act."""
 from django import forms
 from django_scopes.forms import SafeModelChoiceField
 
-from assessments.forms import LimitTextMixin
 from assessments.models import DesiredOutcome
+from sites.forms import LimitTextMixin
 
 from .programme import Barrier, CaseStudy, ProgrammeCase, ResponseDelivery, UnmetWant
 from .programme_services import EDITABLE_FIELDS

@@ -20,6 +20,7 @@ from sites.audit import record_event
 from sites.models import AuditEvent, ProgrammeSite
 from sites.money import format_gbp
 from sites.programmes import Programme
+from sites.versioning import check_version, save_versioned
 from sites.workflow import apply, can_take, lock, transition
 
 from . import pseudonymise as pz
@@ -653,8 +654,6 @@ EDITABLE_FIELDS = ["pseudonym", "age_band", *[n for n, _ in CaseStudy.SECTIONS]]
 
 @transaction.atomic
 def update_case_study(case_study, *, by, expected_version, **fields):
-    from sites.versioning import check_version, save_versioned
-
     locked = lock(case_study, STEP.edit)
     check_version(locked, expected_version)
     for name, value in fields.items():
@@ -848,7 +847,3 @@ def _only_coordinator(locked, by):
             "The site's project coordinator for this programme does this.",
             code="not_coordinator",
         )
-
-
-def may_take(case_study, step):
-    return can_take(case_study, step)

@@ -25,6 +25,7 @@ from sites.models import AuditEvent
 from .models import CarePlan, OutcomeReview, PlanDecision, Response, plan_costs
 from .programme import (
     Barrier,
+    CaseStudy,
     ProgrammeCase,
     PublishedCaseStudy,
     ResponseDelivery,
@@ -58,8 +59,6 @@ def shared_case_study_list(request, programme_slug):
 
 
 def _sections(snapshot):
-    from .programme import CaseStudy
-
     return [
         (name, heading, snapshot.sections.get(name, ""))
         for name, heading in CaseStudy.SECTIONS

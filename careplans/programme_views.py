@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.models import Person
 from carehub.pdf import pdf_response, render_pdf
@@ -34,7 +34,12 @@ from .programme_forms import (
 
 def _cases():
     return ProgrammeCase.objects.select_related(
-        "programme", "person", "assessment", "decided_by", "consent_recorded_by"
+        "programme",
+        "person",
+        "assessment",
+        "decided_by",
+        "consent_recorded_by",
+        "withdrawn_by",
     )
 
 
@@ -88,7 +93,7 @@ def programme_include(request, site_slug, code):
     return redirect("programme_case_detail", site_slug=site_slug, code=case.code)
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_case_studies")
 def programme_case_list(request, site_slug):
     cases = list(
@@ -103,7 +108,7 @@ def programme_case_list(request, site_slug):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_case_studies")
 def programme_case_detail(request, site_slug, code):
     case = get_for_site(_cases(), request.site, code=code)
@@ -174,7 +179,7 @@ def case_study_create(request, site_slug, code):
     return redirect("case_study_detail", site_slug=site_slug, code=case_study.code)
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_case_studies")
 def case_study_list(request, site_slug):
     case_studies = list(
@@ -222,7 +227,7 @@ def _detail_context(request, case_study):
     }
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_case_studies")
 def case_study_detail(request, site_slug, code):
     case_study = get_for_site(_case_studies(), request.site, code=code)
@@ -374,7 +379,7 @@ def case_study_return(request, site_slug, code):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_case_studies")
 def case_study_pdf(request, site_slug, code):
     """The case study as its site prints it (drafts marked as such)."""

@@ -23,6 +23,7 @@ from django.utils import timezone
 from assessments.models import Assessment, DesiredOutcome, StandardService
 from sites.permissions import Role
 
+from .figures_scale import seed_programme_scale
 from .models import (
     CarePlan,
     DelegatedLimit,
@@ -197,6 +198,5 @@ def seed_scale(options, progress):
             reviewed += reviews
             progress(f"plans: {site.slug} +{made} plans, +{reviewed} reviews")
     progress("plans: done")
-    from .figures_scale import seed_programme_scale
 
     seed_programme_scale(options, progress)

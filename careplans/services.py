@@ -9,6 +9,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -16,7 +17,7 @@ from assessments.models import Assessment, DesiredOutcome
 from assessments.parts import risks_of
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
-from sites.money import as_data
+from sites.money import as_data, check_total
 from sites.notify import notify
 from sites.permissions import Role, roles_allowed
 from sites.text import shorten
@@ -36,6 +37,7 @@ from .models import (
     ReviewPolicy,
     plan_costs,
 )
+from .programme_services import record_deliveries
 from .routing import (
     may_return,
     may_sign_off,
@@ -88,8 +90,6 @@ def _decide(plan, by, kind, reason=""):
 
 
 def plan_link(plan):
-    from django.urls import reverse
-
     return reverse(
         "plan_detail", kwargs={"site_slug": plan.site.slug, "code": plan.code}
     )
@@ -228,6 +228,17 @@ def save_response(
     for name, value in fields.items():
         setattr(response, name, value)
     response.full_clean(exclude=["site", "plan", "outcomes"])
+    # What the plan adds up to stays within the cap too (sites.money).
+    others = (
+        locked.responses.exclude(pk=response.pk)
+        if response.pk
+        else (locked.responses.all())
+    )
+    check_total(
+        sum((r.weekly_cost for r in others), response.weekly_cost),
+        what="The plan's cost a week",
+        field="unit_cost",
+    )
     if response.pk is None:
         response.save()
     else:
@@ -630,8 +641,6 @@ def complete_review(
             person_view=view,
         )
     if deliveries:
-        from .programme_services import record_deliveries
-
         record_deliveries(review, deliveries)
     apply(
         review,
@@ -711,6 +720,7 @@ def set_delegated_limit(
     says it was backdated and what it replaced."""
     if weekly_limit < 0:
         raise ValidationError("A limit cannot be negative.", code="amount")
+    check_total(weekly_limit, what="A limit")
     signers = roles_allowed("sign_off_plans")
     if role not in signers:
         names = " and ".join(f"{Role(r).label.lower()}s" for r in signers)

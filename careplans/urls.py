@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import charging_views, views
+from . import charging_views, documents, fhir_views, review_letters, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -28,13 +28,24 @@ urlpatterns = [
     path("plans/<uuid:code>/close/", views.plan_close, name="plan_close"),
     path("plans/<uuid:code>/plan.pdf", views.plan_pdf, name="plan_pdf"),
     path(
+        "plans/<uuid:code>/documents/new/",
+        documents.plan_document_attach,
+        name="plan_document_attach",
+    ),
+    path(
         "plans/<uuid:code>/what-they-pay/",
         charging_views.plan_financial_assessment,
         name="plan_financial_assessment",
     ),
+    path("plans/<uuid:code>/fhir.json", fhir_views.plan_fhir, name="plan_fhir"),
     path("reviews/", views.reviews_due, name="reviews_due"),
     path("reviews/<uuid:code>/start/", views.review_start, name="review_start"),
     path("reviews/<uuid:code>/", views.review_record, name="review_record"),
+    path(
+        "reviews/<uuid:code>/letter/",
+        review_letters.review_letter_send,
+        name="review_letter_send",
+    ),
     path("delegated-limits/", views.limit_list, name="limit_list"),
     path("delegated-limits/withdraw/", views.limit_withdraw, name="limit_withdraw"),
 ]
@@ -110,5 +121,16 @@ urlpatterns += [
         "plans/<uuid:code>/unmet/<uuid:unmet_code>/delete/",
         pv.unmet_want_delete,
         name="unmet_want_delete",
+    ),
+]
+
+# Taking a programme case out of the programme (careplans/programme_withdrawal.py).
+from . import programme_withdrawal  # noqa: E402
+
+urlpatterns += [
+    path(
+        "programme-cases/<uuid:code>/withdraw/",
+        programme_withdrawal.programme_case_withdraw,
+        name="programme_case_withdraw",
     ),
 ]

@@ -2,16 +2,6 @@
 
 from sites.money import format_gbp
 
-from .models import plan_costs
-
-
-def same_cost_and_kinds(before, after):
-    """Whether two versions' responses cost the same a week and are of the same kinds."""
-    return plan_costs(before)["weekly"] == plan_costs(after)["weekly"] and _signature(
-        before
-    ) == _signature(after)
-
-
 # What a response provides, beyond what the comparison shows: a change in any of
 # these (or in COMPARED) means the revision is not the plan that was approved.
 MATERIAL = [
@@ -40,10 +30,6 @@ def nothing_material_changed(before_plan, before, after_plan, after):
         for r in after
         for attr in MATERIAL
     )
-
-
-def _signature(responses):
-    return sorted((r.kind, r.is_funded) for r in responses)
 
 
 COMPARED = [

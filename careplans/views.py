@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.models import Person
 from assessments.parts import risks_of, who_to_contact
@@ -42,7 +42,7 @@ def _plan_url(site_slug, plan, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def plan_list(request, site_slug):
     status = request.GET.get("status", "")
@@ -96,7 +96,7 @@ def plan_create(request, site_slug, code):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def plan_detail(request, site_slug, code):
     return _plan_page(request, code)
@@ -360,7 +360,7 @@ def plan_close(request, site_slug, code):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def plan_pdf(request, site_slug, code):
     """The plan the person keeps: plain English, their words first, large type."""
@@ -375,7 +375,7 @@ def plan_pdf(request, site_slug, code):
     return pdf_response(pdf, f"care-plan-{plan.code}.pdf")
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_reviews_due")
 def reviews_due(request, site_slug):
     """Reviews due: my people's for officers; the whole team's for managers."""

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from sites.home import SECTION_ROWS
+from sites.home import SECTION_ROWS, register_section
 from sites.permissions import allows
 from sites.programmes import ProgrammeSite
 
@@ -169,8 +169,6 @@ def _case_study_url(request, study):
 
 
 def register():
-    from sites.home import register_section
-
     register_section(
         "my_plans",
         order=10,

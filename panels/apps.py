@@ -13,3 +13,10 @@ class PanelsConfig(AppConfig):
         from . import audit
 
         audit.register()  # how the audit trail names meetings (sites.audit_subjects)
+
+        from . import (
+            letters,  # noqa: F401 (registers the decision letter's wording)
+            subject_access,
+        )
+
+        subject_access.register()  # what a subject-access export holds from here

@@ -21,6 +21,7 @@ from careplans.models import CarePlan, OutcomeReview, Response, Review
 from sites.models import Site
 
 from . import services
+from .letters_demo import seed_evans_letters
 from .models import Decision, Panel, PanelMeeting, PanelMember
 
 TERMS = (
@@ -243,6 +244,8 @@ def seed_demo(stdout):
         person_view="“We look forward to Thursdays again, and Dennis is less tired.”",
         notes="Both eating better; Mrs Evans has regained some weight.",
     )
+
+    seed_evans_letters(approved, review, by=olivia)
 
     # The next meeting, in ten days, with one item on its agenda.
     upcoming = services.schedule_meeting(

@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_scopes.forms import SafeModelChoiceField
 
-from assessments.forms import LimitTextMixin
-from sites.money import format_gbp
+from sites.forms import LimitTextMixin
+from sites.money import amount_validators, format_gbp
 from sites.text import shorten
 
 from .models import Decision, PanelMeeting
@@ -118,6 +118,9 @@ class DecisionForm(LimitTextMixin, forms.Form):
         decimal_places=2,
         required=False,
         help_text="Required for an approval.",
+        validators=amount_validators(
+            not_negative="The authorised amount cannot be below zero."
+        ),
         widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
     )
     declined = forms.MultipleChoiceField(

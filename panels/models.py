@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from careplans.models import CarePlan
 from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.money import amount_validators
 from sites.text import shorten
 from sites.workflow import Step, Workflow
 
@@ -253,7 +254,7 @@ class Decision(SiteScoped):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=amount_validators(),
     )
     difference_reason = models.TextField(
         "What differs from the plan, and why",

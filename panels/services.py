@@ -15,7 +15,7 @@ from careplans.models import CarePlan, plan_costs
 from careplans.routing import conflict_of_interest
 from sites.audit import record_event
 from sites.models import AuditEvent, Notification
-from sites.money import format_gbp
+from sites.money import MAX_AMOUNT, format_gbp, too_much_message
 from sites.notify import notify
 from sites.text import shorten
 from sites.workflow import apply, can_take, lock, transition
@@ -25,6 +25,7 @@ from .models import (
     Decision,
     DecisionPresence,
     DeclaredInterest,
+    Panel,
     PanelItem,
     PanelMeeting,
     ResponseDecision,
@@ -311,6 +312,8 @@ def decision_problems(
             )
         elif authorised_weekly < 0:
             errors["authorised_weekly"] = "The authorised amount cannot be below zero."
+        elif authorised_weekly > MAX_AMOUNT:
+            errors["authorised_weekly"] = too_much_message("The authorised amount")
     if review_by is not None and review_by < timezone.localdate():
         errors["review_by"] = "The review date cannot be in the past."
     elif review_by is not None and review_by > timezone.localdate() + REVIEW_BY_WINDOW:
@@ -620,7 +623,6 @@ def chairs_action(
 ):
     """An urgent decision by the chair between meetings, with why it could not wait,
     reported to the panel's next meeting (named now, listed on its page and pack)."""
-    from .models import Panel
 
     plan = (
         CarePlan.objects.select_for_update()

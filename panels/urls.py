@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import letters, views
 
 # Included under /s/<site_slug>/ by carehub/urls.py.
 urlpatterns = [
@@ -43,5 +43,11 @@ urlpatterns = [
         "panel/decisions/<uuid:code>/record.pdf",
         views.decision_pdf,
         name="decision_pdf",
+    ),
+    # The decision letter to the person (issue 12, item 9).
+    path(
+        "panel/decisions/<uuid:code>/letter/",
+        letters.decision_letter_send,
+        name="decision_letter_send",
     ),
 ]

@@ -3,9 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carehub.pdf import pdf_response, render_pdf
+from careplans import selectors as plan_selectors
 from careplans.models import CarePlan
 from sites.audit import record_access, record_view
 from sites.decorators import require_rule
@@ -29,6 +30,7 @@ from .forms import (
     RescheduleForm,
     site_users,
 )
+from .letters import letters_about
 from .models import (
     Decision,
     DeclaredInterest,
@@ -39,7 +41,7 @@ from .models import (
 )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_panel")
 def panel_home(request, site_slug):
     """The site's panel: what is waiting, meetings, and how long decisions take."""
@@ -61,7 +63,7 @@ def panel_home(request, site_slug):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_panel")
 def dashboard_pdf(request, site_slug):
     context = {"dashboard": selectors.dashboard(request.site), "site": request.site}
@@ -81,7 +83,7 @@ def meeting_create(request, site_slug):
     return render(request, "panels/meeting_form.html", {"form": form, "panels": panels})
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_panel")
 def meeting_detail(request, site_slug, code):
     meeting = selectors.meeting_for_page(request.site, code)
@@ -338,7 +340,6 @@ def chairs_action(request, site_slug, code):
     plan = get_for_site(
         CarePlan.objects.select_related("person"), request.site, code=code
     )
-    from careplans import selectors as plan_selectors
 
     context = plan_selectors.plan_page_context(
         plan_selectors.plan_for_page(request.site, code)
@@ -390,7 +391,7 @@ def _decision(request, code):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def decision_detail(request, site_slug, code):
     decision = _decision(request, code)
@@ -406,6 +407,7 @@ def decision_detail(request, site_slug, code):
             "told_form": PersonToldForm(instance=decision)
             if allows(request, "change_plans")
             else None,
+            "letters": letters_about(decision),
         },
     )
 
@@ -435,12 +437,13 @@ def decision_told(request, site_slug, code):
             "plan": decision.item.plan,
             "person": decision.item.plan.person,
             "told_form": form,
+            "letters": letters_about(decision),
         },
         status=200,
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_panel")
 def meeting_pack_pdf(request, site_slug, code):
     """The pack members read before the meeting: agenda and one summary per item."""
@@ -457,7 +460,7 @@ def meeting_pack_pdf(request, site_slug, code):
     return pdf_response(pdf, f"panel-pack-{meeting.code}.pdf")
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def decision_pdf(request, site_slug, code):
     decision = _decision(request, code)

@@ -3,7 +3,7 @@ the agendas of meetings not yet closed, soonest first, and how many plans wait f
 panel with no meeting yet. Two queries."""
 
 from careplans.models import CarePlan
-from sites.home import SECTION_ROWS
+from sites.home import SECTION_ROWS, register_section
 from sites.permissions import allows
 
 from .models import PanelItem, PanelMeeting
@@ -39,8 +39,6 @@ def panel_items(request):
 
 
 def register():
-    from sites.home import register_section
-
     register_section(
         "panel",
         order=30,

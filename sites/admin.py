@@ -9,6 +9,7 @@ see docs/architecture.md, "The admin and scoping".
 
 from collections import Counter
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -129,5 +130,12 @@ class AuditEventAdmin(admin.ModelAdmin):
 # Two-factor secrets are not for reading or editing in the admin: an administrator
 # resets a user's two-factor sign-in with the user action above instead (audited).
 for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+# Background jobs' task rows (django-tasks-db) carry their arguments and results: the
+# admin administers sites, accounts and reference data, never casework or its traces.
+# Operators watch jobs with `manage.py db_worker`'s log and the database (deployment.md).
+for _model in apps.get_app_config("django_tasks_database").get_models():
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)

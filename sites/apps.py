@@ -14,6 +14,9 @@ class SitesConfig(AppConfig):
         from . import audit, preserve  # noqa: F401
         from .accounts import sessions, throttling, two_factor  # noqa: F401
         from .home import register_section, unread_notifications_section
+        from .subject_access_services import register as register_subject_access
+
+        register_subject_access()  # how the audit trail names subject-access requests
 
         register_section(
             "notifications",

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 
 from .models import Membership, Site
 from .permissions import Role
+from .programme_demo import seed_programme
 
 DEFAULT_PASSWORD = "carehub-demo"  # noqa: S105 - a published demo password
 
@@ -78,7 +79,6 @@ def seed_demo(stdout):
         admin.set_password(password)
         admin.save()
     stdout.write(f"Demo sites: {', '.join(s.name for s in sites.values())}.")
-    from .programme_demo import seed_programme
 
     seed_programme(sites, stdout)
     return sites

@@ -1,9 +1,32 @@
 from datetime import date
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from .models import AuditEvent, Membership
+
+TEXT_LIMIT = 10_000
+
+
+class LimitTextMixin:
+    """Every multi-line text field gets a length limit with a clear message, and
+    three rows rather than Django's ten (a form of empty boxes)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and isinstance(
+                field.widget, forms.Textarea
+            ):
+                if field.max_length is None:
+                    # A field with its own max_length already has its validator.
+                    field.max_length = TEXT_LIMIT
+                    field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+                if str(field.widget.attrs.get("rows", "10")) == "10":
+                    field.widget.attrs["rows"] = 3
+                field.widget.attrs["maxlength"] = field.max_length
 
 
 class AuditFilterForm(forms.Form):
@@ -25,7 +48,6 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
 
         member_ids = Membership.objects.filter(site=site).values("user_id")
         self.fields["user"].queryset = (

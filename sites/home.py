@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from .models import Notification
+
 # How many rows a section lists before "see all".
 SECTION_ROWS = 8
 
@@ -51,7 +53,6 @@ def worklist(request) -> list[dict]:
 
 def unread_notifications_section(request):
     """The member's newest unread notifications (no query when there are none)."""
-    from .models import Notification
 
     unread = getattr(request.memberships[0], "unread_notifications", 0)
     if not unread:

@@ -140,9 +140,6 @@ class UserSession(models.Model):
 
 
 class SiteScopedQuerySet(models.QuerySet):
-    def for_site(self, site):
-        return self.filter(site=site)
-
     def bulk_create(self, objs, *args, **kwargs):
         # bulk_create never calls save(), so rows written in bulk (and the rows a
         # many-to-many ``set()``/``add()`` writes to its through model) are checked
@@ -387,6 +384,11 @@ DETAIL_WORDS = {
     ),
     "backdated": lambda value: "backdated" if value else "",
     "reason": lambda value: f"reason: {value}",
+    # Retention (issue 13): what a deletion removed, as counts per kind of record.
+    "deleted": lambda counts: (
+        "removed " + "; ".join(f"{n} {label}" for label, n in counts.items())
+    ),
+    "years": lambda value: f"{value} years",
 }
 
 
@@ -415,6 +417,9 @@ class AuditEvent(models.Model):
         PRINT = "print", "Printed a record"
         EXPORT = "export", "Exported records"
         TRANSITION = "transition", "Workflow step"
+        # Retention (issue 13): records removed for good, and holds on them.
+        DELETE = "delete", "Deleted records"
+        RETENTION = "retention", "Retention setting or legal hold"
         # The account around signing in (sites/accounts/, docs/security.md).
         LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
         UNLOCKED = "unlocked", "Sign-in unlocked"
@@ -503,6 +508,9 @@ class Notification(SiteScoped):
         PLAN_DECIDED = "plan_decided", "Plan decided"
         PLAN_RETURNED = "plan_returned", "Plan returned"
         REVIEW_DUE = "review_due", "Review due"
+        JOB_READY = "job_ready", "Download ready"
+        JOB_FAILED = "job_failed", "Download failed"
+        RETENTION_DUE = "retention_due", "People past retention"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
@@ -534,6 +542,8 @@ class Notification(SiteScoped):
 
 # The collaborative programme's models live in their own module (sites/programmes.py);
 # importing them here registers them with the app.
+from .job_models import Job  # noqa: E402
+from .letter_templates import LetterBlocks  # noqa: E402
 from .programmes import (  # noqa: E402
     CollaborativeMeeting,
     EvaluationAnswer,
@@ -550,6 +560,7 @@ from .programmes import (  # noqa: E402
     ProgrammeRole,
     ProgrammeSite,
 )
+from .subject_access_models import SubjectAccessRequest  # noqa: E402
 
 __all__ = [
     "AuditEvent",
@@ -557,7 +568,9 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationQuestion",
     "Involvement",
+    "Job",
     "LearningPoint",
+    "LetterBlocks",
     "Membership",
     "Milestone",
     "MilestoneTemplate",
@@ -571,5 +584,6 @@ __all__ = [
     "ProgrammeSite",
     "Site",
     "SiteScoped",
+    "SubjectAccessRequest",
     "User",
 ]

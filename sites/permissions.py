@@ -53,7 +53,11 @@ CAPABILITIES: dict[str, str] = {
     "decide_at_panel": "Record panel decisions (when chair, or present at the meeting)",
     "chairs_action": "Decide urgent plans between meetings as the panel's chair",
     "view_audit": "See the site's audit events",
+    "answer_subject_access": "Record subject-access requests and prepare the copy of "
+    "everything held about a person (audited)",
     "manage_letters": "Word the site's letters (eligibility decisions and others)",
+    "manage_retention": "Set retention periods, place and release legal holds, and "
+    "delete the records of people past retention after review (audited)",
     # The collaborative programme, at the site: identifiable casework stays here.
     "make_programme_case": "Include a person in a collaborative programme as a case",
     "view_case_studies": "Read the site's case studies for the programme, drafts too",
@@ -69,6 +73,8 @@ CAPABILITIES: dict[str, str] = {
     "manage_programme": "Set up and run a programme: sites, schedule, meetings, tables, "
     "evaluation",
     "export_programme_data": "Download the programme's pseudonymised data",
+    "export_site": "Export the whole site as an archive: every record, its history "
+    "and audit events (issue 13)",
 }
 
 _EVERYONE = {"view_site"}
@@ -102,6 +108,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "view_audit",
             "view_case_studies",
             "start_programme",
+            "answer_subject_access",
+            "export_site",
+            "manage_retention",
         }
     ),
     Role.ADVISOR: frozenset(
@@ -273,6 +282,21 @@ RULES: dict[str, Rule] = _rules(
     ),
     _read("see_audit_trail", "See the site's audit events", all_of={"view_audit"}),
     _read(
+        "see_subject_access_requests",
+        "See the site's subject-access requests and the days left to answer them",
+        all_of={"answer_subject_access"},
+    ),
+    _read(
+        "export_site",
+        "Export the whole site as an archive (audited)",
+        all_of={"export_site"},
+    ),
+    _read(
+        "see_retention",
+        "See the people past their retention period, legal holds and the periods",
+        all_of={"view_people", "manage_retention"},
+    ),
+    _read(
         "see_case_studies",
         "Read the site's programme cases and case studies (drafts too)",
         all_of={"view_case_studies"},
@@ -287,6 +311,12 @@ RULES: dict[str, Rule] = _rules(
         "see_site_programme_figures",
         "See the site's own programme figures and unmet-need register (true counts)",
         all_of={"view_case_studies"},
+    ),
+    _read(
+        "export_plans_as_fhir",
+        "Download a care plan as FHIR R4, to hand it to another system (audited)",
+        all_of={"view_people"},
+        any_of={"plan", "sign_off_plan"},
     ),
     _read(
         "export_programme_data",
@@ -308,6 +338,17 @@ RULES: dict[str, Rule] = _rules(
         "raise_safeguarding_concerns",
         "Raise a safeguarding concern about a person whose record they can open",
         all_of={"view_people"},
+    ),
+    _write(
+        "manage_retention",
+        "Set retention periods, run the retention review, place and release legal "
+        "holds",
+        all_of={"view_people", "manage_retention"},
+    ),
+    _write(
+        "delete_past_retention",
+        "Delete a person's records past their retention period, after reviewing them",
+        all_of={"view_people", "manage_retention"},
     ),
     _write(
         "word_letters",
@@ -392,6 +433,12 @@ RULES: dict[str, Rule] = _rules(
         "Start a collaborative programme from their site, becoming its programme "
         "coordinator",
         all_of={"start_programme"},
+    ),
+    _write(
+        "answer_subject_access_requests",
+        "Record a subject-access request, prepare the export of everything held "
+        "about the person, and mark it answered",
+        all_of={"answer_subject_access", "view_people"},
     ),
     _write(
         "run_programme",

@@ -2,9 +2,9 @@
 services in ``programme_services`` act (and check again what the forms offer)."""
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from .forms import LimitTextMixin
 from .models import (
     CollaborativeMeeting,
     Involvement,
@@ -16,7 +16,6 @@ from .models import (
     Site,
 )
 
-TEXT_LIMIT = 10_000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -24,25 +23,7 @@ def _person(user):
     return user.display_name
 
 
-class LimitText:
-    """Every multi-line text field gets a length limit with a clear message."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField) and isinstance(
-                field.widget, forms.Textarea
-            ):
-                if field.max_length is None:
-                    field.max_length = TEXT_LIMIT
-                    field.validators.append(MaxLengthValidator(TEXT_LIMIT))
-                if str(field.widget.attrs.get("rows", "10")) == "10":
-                    # Django's default of ten rows makes a form of empty boxes.
-                    field.widget.attrs["rows"] = 3
-                field.widget.attrs["maxlength"] = field.max_length
-
-
-class ProgrammeForm(LimitText, forms.ModelForm):
+class ProgrammeForm(LimitTextMixin, forms.ModelForm):
     """The programme's details, as the practitioner brief gives them."""
 
     class Meta:
@@ -146,7 +127,7 @@ class ParticipantForm(forms.ModelForm):
             self.fields[name].empty_label = "Not named yet"
 
 
-class InvolvementForm(LimitText, forms.ModelForm):
+class InvolvementForm(LimitTextMixin, forms.ModelForm):
     """One role's commitment at a site (one form per role on the page)."""
 
     class Meta:
@@ -164,7 +145,7 @@ class InvolvementForm(LimitText, forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class MilestoneForm(LimitText, forms.ModelForm):
+class MilestoneForm(LimitTextMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = [
@@ -193,7 +174,7 @@ class MilestoneForm(LimitText, forms.ModelForm):
         return cleaned
 
 
-class MeetingForm(LimitText, forms.ModelForm):
+class MeetingForm(LimitTextMixin, forms.ModelForm):
     class Meta:
         model = CollaborativeMeeting
         fields = [
@@ -235,7 +216,7 @@ class _ProgrammeSiteChoice:
         self.fields["site"].empty_label = "The whole programme"
 
 
-class PlanningRowForm(_ProgrammeSiteChoice, LimitText, forms.ModelForm):
+class PlanningRowForm(_ProgrammeSiteChoice, LimitTextMixin, forms.ModelForm):
     class Meta:
         model = PlanningRow
         fields = [
@@ -250,7 +231,7 @@ class PlanningRowForm(_ProgrammeSiteChoice, LimitText, forms.ModelForm):
         help_texts = {"site": ""}
 
 
-class LearningPointForm(_ProgrammeSiteChoice, LimitText, forms.ModelForm):
+class LearningPointForm(_ProgrammeSiteChoice, LimitTextMixin, forms.ModelForm):
     class Meta:
         model = LearningPoint
         fields = [

@@ -16,6 +16,7 @@ from .forms import AuditFilterForm, FindPersonForm
 from .home import worklist
 from .middleware import unread_notifications
 from .models import AuditEvent, Membership, Notification
+from .permissions import RULES, Role, whom_to_ask
 from .programme_selectors import home_block
 from .selectors import audit_events_for_site
 from .shortcuts import get_for_site
@@ -249,7 +250,6 @@ def notifications_read_all(request, site_slug):
 def permission_denied(request, exception=None):
     """The 403 page: what the page needs, whom to ask for it, and the navigation.
     Writes nothing (a refused request must leave no trace but the refusal)."""
-    from .permissions import RULES, Role, whom_to_ask
 
     needed = RULES.get(str(exception)) if exception else None
     memberships = list(getattr(request, "memberships", None) or [])

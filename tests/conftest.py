@@ -123,6 +123,17 @@ def records(site_a, officer):
         from assessments.legal_services import send_eligibility_letter
 
         letter = send_eligibility_letter(done, by=officer)
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from assessments.documents import attach_document
+
+        document = attach_document(
+            person=person,
+            upload=SimpleUploadedFile("quote.pdf", b"%PDF-1.4\n%%EOF\n"),
+            kind="quote",
+            description="Quote for a stair rail",
+            by=officer,
+        )
         plan = create_plan(person=done.person, assessment=done, by=officer)
         response = save_response(
             plan,
@@ -216,7 +227,31 @@ def records(site_a, officer):
             figures={"asked_for": 1},
             approved_on=timezone.localdate(),
         )
+        # A finished background job of the officer's, with its download.
+        from sites.models import Job
+
+        job = Job.objects.create(
+            site=site_a,
+            user=officer,
+            kind="test",
+            title="Test export",
+            status=Job.Status.DONE,
+            expires_at=timezone.now() + timedelta(days=7),
+        )
+        job.write_result("export.txt", b"exported", "text/plain")
+        from sites.subject_access_services import record_request
+
+        subject_access_request = record_request(
+            site=site_a,
+            person_code=person.code,
+            by=officer,
+            received_on=timezone.localdate(),
+            requested_by="The person themselves",
+            received_how="letter",
+        )
     return {
+        "job": job,
+        "subject_access_request": subject_access_request,
         "programme_case": programme_case,
         "case_study": case_study,
         "unmet_want": unmet_want,
@@ -231,6 +266,7 @@ def records(site_a, officer):
         "assessment": assessment,
         "contact": contact,
         "letter": letter,
+        "document": document,
         "plan": plan,
         "response": response,
         "review": review,

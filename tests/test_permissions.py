@@ -42,6 +42,9 @@ REDIRECTS_ON_GET = {
     # The fixture's review belongs to a plan that is not under review yet.
     "review_record",
 }
+# Pages of a record only its owner may open: an allowed member who is not the
+# fixture's owner (the officer) is told there is no such page (404).
+OWNER_ONLY = {"job_detail", "job_download"}
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -60,6 +63,8 @@ def _address(name, records):
 def _served(method, name):
     """The answers that mean an allowed member was served, not refused."""
     if method == "get":
+        if name in OWNER_ONLY:
+            return {200, 404}
         return {200, 302} if name in REDIRECTS_ON_GET else {200}
     # A POST is saved (302) or its form shown again (200); 404 when the record it
     # acts on is gone or not the member's (an earlier role deleted the response;

@@ -102,7 +102,7 @@ def test_the_site_words_its_own_letter_and_the_next_letter_uses_it(
     client.force_login(manager)
     url = reverse("letter_template_edit", args=["alpha"]) + "?kind=eligibility"
     page = client.get(url).content.decode()
-    assert "Dear {name}" in page  # the default, to start from
+    assert "{greeting}" in page  # the default, to start from
     response = client.post(
         url,
         {

@@ -409,7 +409,7 @@ SEARCH_QUERIES = 6
 # collecting data at the site); one query for each part of the legal record
 # (issue 12): contacts, consent, capacity, attorneys, advocacy, safeguarding,
 # letters (equality comes with the person).
-DETAIL_QUERIES = 19
+DETAIL_QUERIES = 20  # + the documents (issue 12, item 8)
 
 
 def _people(site, worker, count, **kwargs):

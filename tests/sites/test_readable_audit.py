@@ -204,11 +204,12 @@ def test_the_person_filter_takes_a_fixed_number_of_queries(
     client.force_login(senior)
     # session, user, memberships; the form's members; the person; their records of
     # each registered kind (assessment, carer link, plan, review, programme case,
-    # case study, panel item, decision, the legal record's eight kinds and the
-    # financial assessment: seventeen queries, the person's own id needs none); the
-    # count and the page; one query per kind of record on the page (person, plan,
-    # decision). None grows with the number of events.
-    with django_assert_num_queries(28):
+    # case study, panel item, decision, and the legal record's eight kinds: sixteen
+    # queries, the person's own id needs none; letters and documents, two more; the
+    # financial assessment, one more); the count and the page; one query per kind of
+    # record on the page (person, plan, decision, letter). None grows with the
+    # number of events.
+    with django_assert_num_queries(31):
         response = client.get(AUDIT, {"person": str(plan.person.code)})
     assert response.status_code == 200
 
@@ -225,8 +226,9 @@ def test_a_page_of_named_events_takes_a_fixed_number_of_queries(
     client.force_login(senior)
     # session, user, memberships; the count and the page; one query per kind of
     # record on the page (person, plan, and the assessments of the fixture's
-    # workflow steps), however many events of each; the form's members.
-    with django_assert_num_queries(9):
+    # workflow steps, the fixture's letter and document), however many events of
+    # each; the form's members.
+    with django_assert_num_queries(11):
         response = client.get(AUDIT)
     assert response.status_code == 200
 

@@ -24,6 +24,10 @@ NOT_A_PERSONS_RECORD = {
     "site_programme_figures",
     "site_unmet_need",
     "meeting_reschedule",
+    # A background job's page shows its title and progress only; its download is
+    # recorded as an export (tests/sites/test_jobs.py), not as a view.
+    "job_detail",
+    "job_download",
 }
 RECORD_PAGES = sorted(
     name

@@ -1,0 +1,519 @@
+"""Restore a site from an archive: verify everything first, then write in one
+transaction.
+
+``verify(path, slug=...)`` reads the whole archive without writing: the format and
+its version, that the files are exactly those the manifest lists, each file's line
+count and SHA-256, that every model and field matches this instance's, that the
+site's address is free and that every shared record it refers to (a programme)
+exists here. Any fault raises ``ArchiveRefused`` with a message for people.
+``restore_site(path, ...)`` verifies, then writes every row inside one
+``transaction.atomic()``: nothing is written unless everything is.
+
+Keys: every primary key is given anew (the archive's keys are mapped to the new
+ones, so a site can be restored beside its original). Public ids (UUIDs) are kept,
+unless one of them is already used in this database (a restore beside the
+original): then every UUID in the archive is replaced by ``uuid5(N, old)`` for one
+random namespace ``N`` per restore, the same wherever it appears (records, history,
+audit events, links and JSON details), except those of shared records.
+"""
+
+import hashlib
+import json
+import re
+import uuid
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+
+from . import FORMAT_NAME, FORMAT_VERSION
+from .catalogue import REF, SITE, USER, catalogue
+from .export import SITE_FIELDS, USER_FIELDS, _names
+
+BATCH = 1000
+UUID_RE = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
+)
+
+
+class ArchiveRefused(Exception):
+    """The archive cannot be restored; the message says why. Nothing was written."""
+
+
+@dataclass
+class Plan:
+    """What verification found, and how the restore will write."""
+
+    path: str
+    manifest: dict
+    site_row: dict
+    slug: str
+    name: str
+    renew_ids: bool
+    refs: dict = field(default_factory=dict)  # target model -> {code: pk}
+    rows: int = 0
+
+
+@dataclass
+class RestoreSummary:
+    site: object
+    rows: int
+    users_created: list
+    renew_ids: bool
+    namespace: uuid.UUID | None
+
+
+def _open(path):
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ArchiveRefused(
+            "This file is not a CareHub site archive (it is not a readable ZIP file)."
+        ) from error
+
+
+def _manifest(archive):
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+    except KeyError as error:
+        raise ArchiveRefused("The archive has no manifest.json.") from error
+    except (ValueError, zipfile.BadZipFile) as error:
+        raise ArchiveRefused("The archive's manifest.json cannot be read.") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        raise ArchiveRefused("This is not a CareHub site archive.")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ArchiveRefused(
+            f"The archive is in format version {manifest.get('format_version')!r}; "
+            f"this CareHub reads version {FORMAT_VERSION}."
+        )
+    return manifest
+
+
+def _expected_files():
+    """{file: (model label, [field names])} this instance would write."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    expected = {
+        "site.json": ("sites.Site", list(SITE_FIELDS)),
+        "users.jsonl": (user_model._meta.label, list(USER_FIELDS)),
+    }
+    for entry in catalogue():
+        expected[entry.file] = (entry.label, _names(entry))
+    return expected
+
+
+def _check_files(archive, manifest):
+    files = manifest.get("files")
+    if not isinstance(files, list):
+        raise ArchiveRefused("The archive's manifest lists no files.")
+    listed = {item.get("file"): item for item in files if isinstance(item, dict)}
+    present = set(archive.namelist()) - {"manifest.json"}
+    if missing := sorted(set(listed) - present):
+        raise ArchiveRefused(
+            f"The archive is incomplete: {', '.join(missing[:5])} "
+            "listed in the manifest is missing."
+        )
+    if extra := sorted(present - set(listed)):
+        raise ArchiveRefused(
+            f"The archive holds {', '.join(extra[:5])}, which the manifest does not "
+            "list."
+        )
+    expected = _expected_files()
+    for name, (label, names) in expected.items():
+        item = listed.get(name)
+        if item is None or item.get("model") != label:
+            raise ArchiveRefused(
+                f"The archive does not match this version of CareHub: it has no "
+                f"{label} records. Restore it with the CareHub version that made it "
+                f"({manifest.get('carehub_version')})."
+            )
+        if item.get("fields") != names:
+            raise ArchiveRefused(
+                f"The archive does not match this version of CareHub: the fields of "
+                f"{label} differ. Restore it with the CareHub version that made it "
+                f"({manifest.get('carehub_version')})."
+            )
+    if unknown := sorted(set(listed) - set(expected)):
+        raise ArchiveRefused(
+            "The archive does not match this version of CareHub: it holds "
+            f"{', '.join(unknown[:5])}, which this version does not have."
+        )
+    return listed
+
+
+def _lines(archive, name):
+    with archive.open(name) as stream:
+        yield from stream
+
+
+def _read_checked(archive, item, on_row):
+    """Count, hash and parse one file, calling ``on_row(row)`` for each line."""
+    name = item["file"]
+    digest = hashlib.sha256()
+    count = 0
+    names = set(item["fields"])
+    try:
+        for line in _lines(archive, name):
+            digest.update(line)
+            count += 1
+            try:
+                row = json.loads(line)
+            except ValueError as error:
+                raise ArchiveRefused(
+                    f"{name}, line {count}, is not valid JSON: the archive is damaged."
+                ) from error
+            if not isinstance(row, dict) or set(row) != names:
+                raise ArchiveRefused(
+                    f"{name}, line {count}, does not have the manifest's fields."
+                )
+            on_row(row)
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        raise ArchiveRefused(
+            f"{name} cannot be read: the archive is damaged or truncated."
+        ) from error
+    if count != item.get("count"):
+        raise ArchiveRefused(
+            f"{name} holds {count} rows where the manifest says {item.get('count')}: "
+            "the archive is incomplete or was changed after export."
+        )
+    if digest.hexdigest() != item.get("sha256"):
+        raise ArchiveRefused(
+            f"{name} does not match its SHA-256 checksum in the manifest: it was "
+            "changed after export."
+        )
+
+
+def verify(path, *, slug=None, name=None) -> Plan:
+    """Check the whole archive and the database it would go into; write nothing."""
+    site_model = apps.get_model("sites", "Site")
+    with _open(path) as archive:
+        manifest = _manifest(archive)
+        listed = _check_files(archive, manifest)
+        site_rows = []
+        _read_checked(archive, listed["site.json"], site_rows.append)
+        if len(site_rows) != 1:
+            raise ArchiveRefused("site.json must describe exactly one site.")
+        site_row = site_rows[0]
+        slug = slug or site_row["slug"]
+        slug_field = site_model._meta.get_field("slug")
+        try:
+            slug_field.run_validators(slug)
+        except Exception as error:
+            raise ArchiveRefused(
+                "The new site's short name may hold only letters, numbers, hyphens "
+                "and underscores."
+            ) from error
+        if site_model._base_manager.filter(slug=slug).exists():
+            raise ArchiveRefused(
+                f"A site called {slug!r} already exists here. Restore under a new "
+                "short name (import_site ARCHIVE --as NEW_SLUG)."
+            )
+        name = name or site_row["name"]
+        if site_model._base_manager.filter(name=name).exists():
+            name = f"{name} (restored as {slug})"
+            if site_model._base_manager.filter(name=name).exists():
+                raise ArchiveRefused(f"A site named {name!r} already exists here.")
+
+        plan = Plan(
+            path=str(path),
+            manifest=manifest,
+            site_row=site_row,
+            slug=slug,
+            name=name,
+            renew_ids=False,
+        )
+        _read_checked(archive, listed["users.jsonl"], lambda row: None)
+        wanted = {}  # target model -> {code: required}
+        for entry in catalogue():
+            item = listed[entry.file]
+            check = _RowCheck(entry, wanted, plan)
+            _read_checked(archive, item, check)
+            check.flush()
+            plan.rows += item["count"]
+        _resolve_refs(plan, wanted)
+    return plan
+
+
+class _RowCheck:
+    """Per row during verification: the shared records it names, and whether any
+    public id is already used here (checked a batch at a time)."""
+
+    def __init__(self, entry, wanted, plan):
+        self.entry = entry
+        self.wanted = wanted
+        self.plan = plan
+        self.refs = [
+            (f.name, link.target, f.null)
+            for attname, link in entry.links.items()
+            if link.kind == REF
+            for f in [link.field]
+        ]
+        self.ids = [
+            entry.model._meta.get_field(attname).name
+            for attname in (() if entry.is_history else entry.public_ids)
+        ]
+        self.pending = []
+
+    def __call__(self, row):
+        for name, target, nullable in self.refs:
+            if row[name] is not None:
+                codes = self.wanted.setdefault(target, {})
+                codes[row[name]] = codes.get(row[name], False) or not nullable
+        if self.ids and not self.plan.renew_ids:
+            self.pending.append(row)
+            if len(self.pending) >= BATCH:
+                self.flush()
+
+    def flush(self):
+        if not self.pending or self.plan.renew_ids:
+            self.pending = []
+            return
+        manager = self.entry.model._base_manager
+        for name in self.ids:
+            values = [row[name] for row in self.pending if row[name]]
+            if values and manager.filter(**{f"{name}__in": values}).exists():
+                self.plan.renew_ids = True
+                break
+        self.pending = []
+
+
+def _resolve_refs(plan, wanted):
+    for target, codes in wanted.items():
+        found = {
+            str(code): pk
+            for pk, code in target._base_manager.filter(code__in=list(codes))
+            .values_list("pk", "code")
+            .iterator()
+        }
+        missing = sorted(code for code, required in codes.items() if code not in found)
+        if any(codes[code] for code in missing):
+            raise ArchiveRefused(
+                f"The archive refers to {len(missing)} "
+                f"{target._meta.verbose_name_plural} this instance does not have "
+                f"({', '.join(missing[:3])}). Create or restore them first."
+            )
+        plan.refs[target] = found
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+@contextmanager
+def _keep_timestamps():
+    """Let the archive's created/updated times through (``auto_now`` would stamp
+    the moment of the restore)."""
+    changed = []
+    for entry in catalogue():
+        for f in entry.model._meta.concrete_fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                changed.append((f, f.auto_now, f.auto_now_add))
+                f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in changed:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+class _Rewriter:
+    """Public ids renewed (``uuid5`` of one namespace), and the site's address in
+    links changed, consistently wherever they appear."""
+
+    def __init__(self, plan, old_slug):
+        self.namespace = uuid.uuid4() if plan.renew_ids else None
+        self.keep = {code.lower() for codes in plan.refs.values() for code in codes}
+        self.old_path = f"/s/{old_slug}/"
+        self.new_path = f"/s/{plan.slug}/"
+        self.moves = self.old_path != self.new_path
+        self.active = bool(self.namespace) or self.moves
+
+    def code(self, value):
+        text = str(value).lower()
+        if self.namespace is None or text in self.keep:
+            return value
+        return str(uuid.uuid5(self.namespace, text))
+
+    def text(self, value):
+        if self.moves:
+            value = value.replace(self.old_path, self.new_path)
+        if self.namespace is not None:
+            value = UUID_RE.sub(lambda m: self.code(m.group()), value)
+        return value
+
+    def json(self, value):
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.json(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.json(v) for k, v in value.items()}
+        return value
+
+
+def restore_site(path, *, slug=None, name=None, progress=None) -> RestoreSummary:
+    """Verify the archive, then write it as a new site inside one transaction."""
+    plan = verify(path, slug=slug, name=name)
+    site_model = apps.get_model("sites", "Site")
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    entries = catalogue()
+    rewrite = _Rewriter(plan, plan.site_row["slug"])
+    with _open(path) as archive, transaction.atomic(), _keep_timestamps():
+        site = site_model(
+            **{
+                f: site_model._meta.get_field(f).to_python(plan.site_row[f])
+                for f in SITE_FIELDS
+            }
+        )
+        site.slug, site.name = plan.slug, plan.name
+        site.save()
+        site_model._base_manager.filter(pk=site.pk).update(
+            created_at=site_model._meta.get_field("created_at").to_python(
+                plan.site_row["created_at"]
+            )
+        )
+        users, created = _users(archive, user_model)
+        writer = _Writer(site, users, plan, rewrite)
+        for done, entry in enumerate(entries, start=1):
+            writer.write(entry, _rows(archive, entry.file))
+            if entry.base is None and (
+                done == len(entries) or entries[done].base is not None
+            ):
+                writer.fix_forward_links()
+            if progress:
+                progress(done, len(entries))
+    return RestoreSummary(
+        site=site,
+        rows=plan.rows,
+        users_created=created,
+        renew_ids=plan.renew_ids,
+        namespace=rewrite.namespace,
+    )
+
+
+def _rows(archive, name):
+    for line in _lines(archive, name):
+        yield json.loads(line)
+
+
+def _users(archive, user_model):
+    """{username: pk}: existing accounts by username; missing ones created inactive
+    with no usable password (an administrator activates them and sets one)."""
+    rows = list(_rows(archive, "users.jsonl"))
+    existing = dict(
+        user_model._base_manager.filter(
+            username__in=[r["username"] for r in rows]
+        ).values_list("username", "pk")
+    )
+    created = []
+    for row in rows:
+        if row["username"] in existing:
+            continue
+        user = user_model(
+            username=row["username"],
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            email=row["email"],
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+        existing[user.username] = user.pk
+        created.append(user.username)
+    return existing, created
+
+
+class _Writer:
+    def __init__(self, site, users, plan, rewrite):
+        self.site = site
+        self.users = users
+        self.refs = plan.refs
+        self.rewrite = rewrite
+        self.keys = {}  # model -> {archived pk: new pk}
+        self.forward = []  # (model, archived pk, attname, target, archived key)
+
+    def write(self, entry, rows):
+        model = entry.model
+        self.keys.setdefault(model, {})
+        fields = [
+            (f, entry.links.get(f.attname))
+            for attname in entry.columns
+            for f in [
+                next(x for x in model._meta.concrete_fields if x.attname == attname)
+            ]
+        ]
+        batch, olds = [], []
+        for row in rows:
+            values = {}
+            for f, link in fields:
+                values[f.attname] = self._value(entry, f, link, row[f.name], olds)
+            batch.append(model(**values))
+            if len(batch) >= BATCH:
+                self._flush(entry, batch, olds)
+                batch, olds = [], []
+        self._flush(entry, batch, olds)
+
+    def _value(self, entry, f, link, value, olds):
+        if f.primary_key:
+            olds.append(value)
+            return None
+        if value is None:
+            return None
+        if link is not None:
+            if link.kind == SITE:
+                return self.site.pk
+            if link.kind == USER:
+                return self.users[value]
+            if link.kind == REF:
+                return self.refs.get(link.target, {}).get(value)
+            return self._row_key(entry, f, link, value, olds)
+        if entry.is_history and f.attname == entry.base._meta.pk.attname:
+            return self.keys[entry.base].get(value, -value)
+        value = f.to_python(value) if not isinstance(f, models.JSONField) else value
+        if not self.rewrite.active:
+            return value
+        if isinstance(f, models.UUIDField):
+            return uuid.UUID(str(self.rewrite.code(value)))
+        if isinstance(value, str):
+            return self.rewrite.text(value)
+        if isinstance(f, models.JSONField):
+            return self.rewrite.json(value)
+        return value
+
+    def _row_key(self, entry, f, link, value, olds):
+        keys = self.keys.get(link.target)
+        if entry.is_history:
+            # History may name rows deleted before the export: kept negative, so
+            # they can never point at another record.
+            return keys.get(value, -value) if keys is not None else -value
+        if keys is not None and value in keys:
+            return keys[value]
+        if link.target is entry.model or keys is None:
+            # A key to a row written later (or to the same table): set afterwards.
+            self.forward.append((entry.model, olds[-1], f.attname, link.target, value))
+            return None
+        raise ArchiveRefused(
+            f"A {entry.model._meta.verbose_name} refers to a record the archive does "
+            "not hold."
+        )
+
+    def _flush(self, entry, batch, olds):
+        if not batch:
+            return
+        entry.model._base_manager.bulk_create(batch)
+        keys = self.keys[entry.model]
+        for old, obj in zip(olds, batch, strict=True):
+            keys[old] = obj.pk
+
+    def fix_forward_links(self):
+        for model, old_pk, attname, target, value in self.forward:
+            new_pk = self.keys[model][old_pk]
+            target_pk = self.keys.get(target, {}).get(value)
+            if target_pk is None:
+                raise ArchiveRefused(
+                    f"A {model._meta.verbose_name} refers to a record the archive "
+                    "does not hold."
+                )
+            model._base_manager.filter(pk=new_pk).update(**{attname: target_pk})
+        self.forward = []
