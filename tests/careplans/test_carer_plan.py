@@ -279,3 +279,51 @@ def test_the_plan_list_marks_a_carers_support_plan(client, household, officer):
     client.force_login(officer)
     page = client.get(reverse("plan_list", kwargs={"site_slug": "alpha"})).content
     assert "Carer\u2019s support plan</span>".encode() in page
+
+
+def test_the_panel_sees_that_it_is_a_carers_support_plan(
+    client, site_a, household, officer, chair
+):
+    with scopes_disabled():
+        limits(site_a, officer)
+        plan = carers_plan(household, officer, kind=Response.Kind.FLEXIBLE)
+        services.submit_plan(plan, by=officer)
+    client.force_login(chair)
+
+    page = client.get(url("chairs_action", plan.code)).content.decode()
+
+    assert "carer\u2019s support plan, as carer of Walter Bryce" in page
+
+
+def test_the_demo_gives_helen_her_own_plan_and_gwen_a_contribution(
+    site_a, household, officer, manager
+):
+    """The demo's own step (issue 12 items 6 and 7), on a small cast: it is safe to
+    repeat."""
+    from assessments.legal_demo import HELEN_NHS
+    from careplans.carer_plan_demo import (
+        GWEN_CONTRIBUTION,
+        GWEN_NHS,
+        seed_carer_plans_and_money,
+    )
+    from careplans.models import FinancialAssessment
+    from tests.factories import StandardServiceFactory
+
+    with scopes_disabled():
+        limits(site_a, officer)
+        StandardServiceFactory(site=site_a, name="Carers' sitting service")
+        household["daughter"].nhs_number = HELEN_NHS
+        household["daughter"].save()
+        gwen = PersonFactory(site=site_a, nhs_number=GWEN_NHS)
+        users = {"olivia": officer, "tom": manager}
+
+        seed_carer_plans_and_money(site_a, users)
+        seed_carer_plans_and_money(site_a, users)
+
+        plan = CarePlan.objects.get(person=household["daughter"])
+        assert plan.kind == CarePlan.Kind.CARER_SUPPORT
+        assert plan.status == CarePlan.Status.APPROVED
+        assert plan.approved_by == manager
+        assert FinancialAssessment.objects.get(person=gwen).weekly_contribution == (
+            GWEN_CONTRIBUTION
+        )

@@ -205,10 +205,11 @@ def test_the_person_filter_takes_a_fixed_number_of_queries(
     # session, user, memberships; the form's members; the person; their records of
     # each registered kind (assessment, carer link, plan, review, programme case,
     # case study, panel item, decision, and the legal record's eight kinds: sixteen
-    # queries, the person's own id needs none; letters and documents, two more); the
-    # count and the page; one query per kind of record on the page (person, plan,
-    # decision, letter). None grows with the number of events.
-    with django_assert_num_queries(30):
+    # queries, the person's own id needs none; letters and documents, two more; the
+    # financial assessment, one more); the count and the page; one query per kind of
+    # record on the page (person, plan, decision, letter). None grows with the
+    # number of events.
+    with django_assert_num_queries(31):
         response = client.get(AUDIT, {"person": str(plan.person.code)})
     assert response.status_code == 200
 
