@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from .models import SiteScoped
+from .text import shorten
 from .workflow import Step, Workflow
 
 
@@ -100,7 +101,7 @@ class Job(SiteScoped):
         if total is not None:
             changes["total"] = total
         if note is not None:
-            changes["note"] = note[:200]
+            changes["note"] = shorten(note, 200)
         type(self).objects.filter(pk=self.pk).update(**changes)
         for name, value in changes.items():
             setattr(self, name, value)

@@ -37,7 +37,7 @@ from .models import AuditEvent, SubjectAccessRequest
 
 FORMAT_VERSION = 1
 # Never in an export: keys and housekeeping, not information about the person.
-SKIPPED_FIELDS = {"id", "site", "version", "creation_token", "password"}
+SKIPPED_FIELDS = {"id", "site", "version", "creation_token", "password", "position"}
 
 
 @dataclass
@@ -76,7 +76,7 @@ def _value(obj, model_field):
     if model_field.choices:
         return getattr(obj, f"get_{model_field.name}_display")()
     value = getattr(obj, model_field.name)
-    if value is None or value == "":
+    if value is None or value in ("", [], {}):
         return ""
     if isinstance(model_field, models.ForeignKey):
         return getattr(value, "display_name", None) or str(value)
@@ -245,7 +245,11 @@ def prepare_export(job, *, request_code):
     with tempfile.TemporaryFile() as spool:
         with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{stem}.pdf", pdf)
-            with archive.open(f"{stem}.json", "w") as handle:
+            entry = zipfile.ZipInfo(
+                f"{stem}.json", timezone.localtime().timetuple()[:6]
+            )
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(entry, "w") as handle:
                 text = io.TextIOWrapper(handle, encoding="utf-8")
                 json.dump(data, text, ensure_ascii=False, indent=2)
                 text.flush()
