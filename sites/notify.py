@@ -22,6 +22,8 @@ EMAIL_SUBJECTS = {
     Notification.Kind.PLAN_DECIDED: "CareHub: a decision on a plan you wrote",
     Notification.Kind.PLAN_RETURNED: "CareHub: a plan you wrote has been returned",
     Notification.Kind.REVIEW_DUE: "CareHub: a review is due",
+    Notification.Kind.JOB_READY: "CareHub: a download you asked for is ready",
+    Notification.Kind.JOB_FAILED: "CareHub: a download you asked for could not be made",
 }
 
 
