@@ -116,4 +116,9 @@ def collect(site, person_code):
 
 
 def register():
-    register_provider("assessments", order=10, collect=collect)
+    register_provider(
+        "assessments",
+        order=10,
+        collect=collect,
+        label="the record, carers, legal record and assessments",
+    )

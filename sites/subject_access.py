@@ -62,13 +62,14 @@ class Provider:
     key: str
     order: int
     collect: Callable[[object, str], list[Section]]
+    label: str  # what it collects, for the job's progress ("plans and reviews")
 
 
 PROVIDERS: dict[str, Provider] = {}
 
 
-def register_provider(key, *, order, collect):
-    PROVIDERS[key] = Provider(key, order, collect)
+def register_provider(key, *, order, collect, label=""):
+    PROVIDERS[key] = Provider(key, order, collect, label or key)
 
 
 def _value(obj, model_field):
@@ -180,7 +181,7 @@ def collect(site, person_code, request_code, report=None):
     sections = []
     for number, provider in enumerate(providers):
         if report:
-            report(number, len(providers) + 2, f"Collecting {provider.key}")
+            report(number, len(providers) + 2, f"Collecting {provider.label}")
         sections += provider.collect(site, str(person_code))
     if report:
         report(len(providers), len(providers) + 2, "Collecting the audit trail")
