@@ -2,6 +2,7 @@
 links, the legal record, letters and assessments (``sites.subject_access``)."""
 
 from django.db.models import Q
+from django.utils import formats
 
 from sites.subject_access import Section, as_record, register_provider
 
@@ -36,7 +37,7 @@ ASSESSMENT_PARTS = [
 def _assessment_records(assessment, *, redaction_review=""):
     title = (
         f"{assessment.get_kind_display()} of {assessment.person.full_name}, "
-        f"{assessment.assessment_date:%d/%m/%Y}"
+        + formats.date_format(assessment.assessment_date, "j F Y")
     )
     records = [as_record(assessment, title=title, redaction_review=redaction_review)]
     for part in ASSESSMENT_PARTS:
@@ -115,4 +116,9 @@ def collect(site, person_code):
 
 
 def register():
-    register_provider("assessments", order=10, collect=collect)
+    register_provider(
+        "assessments",
+        order=10,
+        collect=collect,
+        label="the record, carers, legal record and assessments",
+    )

@@ -46,4 +46,9 @@ def collect(site, person_code):
 
 
 def register():
-    register_provider("careplans", order=20, collect=collect)
+    register_provider(
+        "careplans",
+        order=20,
+        collect=collect,
+        label="plans, reviews and case studies",
+    )

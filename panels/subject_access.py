@@ -23,4 +23,9 @@ def collect(site, person_code):
 
 
 def register():
-    register_provider("panels", order=30, collect=collect)
+    register_provider(
+        "panels",
+        order=30,
+        collect=collect,
+        label="panel decisions",
+    )

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import models
 
 from .models import SiteScoped
+from .text import shorten
 from .workflow import Step, Workflow
 
 
@@ -103,7 +104,7 @@ class Job(SiteScoped):
         if total is not None:
             changes["total"] = total
         if note is not None:
-            changes["note"] = note[:200]
+            changes["note"] = shorten(note, 200)
         type(self).objects.filter(pk=self.pk).update(**changes)
         for name, value in changes.items():
             setattr(self, name, value)

@@ -39,6 +39,7 @@ from django_scopes import scope
 from . import workflow
 from .models import Job, Notification, Site
 from .notify import notify
+from .text import shorten
 
 logger = logging.getLogger("carehub.jobs")
 
@@ -138,7 +139,7 @@ def _fail(job, message):
             job,
             Job.WORKFLOW.fail,
             by=job.user,
-            error=message[:300],
+            error=shorten(message, 300),
             result_path="",
             result_size=None,
         )

@@ -23,6 +23,8 @@ EMAIL_SUBJECTS = {
     Notification.Kind.PLAN_RETURNED: "CareHub: a plan you wrote has been returned",
     Notification.Kind.REVIEW_DUE: "CareHub: a review is due",
     Notification.Kind.RETENTION_DUE: "CareHub: records past their retention period",
+    Notification.Kind.JOB_READY: "CareHub: a download you asked for is ready",
+    Notification.Kind.JOB_FAILED: "CareHub: a download you asked for could not be made",
 }
 
 

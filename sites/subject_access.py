@@ -37,7 +37,7 @@ from .models import AuditEvent, SubjectAccessRequest
 
 FORMAT_VERSION = 1
 # Never in an export: keys and housekeeping, not information about the person.
-SKIPPED_FIELDS = {"id", "site", "version", "creation_token", "password"}
+SKIPPED_FIELDS = {"id", "site", "version", "creation_token", "password", "position"}
 
 
 @dataclass
@@ -62,13 +62,14 @@ class Provider:
     key: str
     order: int
     collect: Callable[[object, str], list[Section]]
+    label: str  # what it collects, for the job's progress ("plans and reviews")
 
 
 PROVIDERS: dict[str, Provider] = {}
 
 
-def register_provider(key, *, order, collect):
-    PROVIDERS[key] = Provider(key, order, collect)
+def register_provider(key, *, order, collect, label=""):
+    PROVIDERS[key] = Provider(key, order, collect, label or key)
 
 
 def _value(obj, model_field):
@@ -76,7 +77,7 @@ def _value(obj, model_field):
     if model_field.choices:
         return getattr(obj, f"get_{model_field.name}_display")()
     value = getattr(obj, model_field.name)
-    if value is None or value == "":
+    if value is None or value in ("", [], {}):
         return ""
     if isinstance(model_field, models.ForeignKey):
         return getattr(value, "display_name", None) or str(value)
@@ -180,7 +181,7 @@ def collect(site, person_code, request_code, report=None):
     sections = []
     for number, provider in enumerate(providers):
         if report:
-            report(number, len(providers) + 2, f"Collecting {provider.key}")
+            report(number, len(providers) + 2, f"Collecting {provider.label}")
         sections += provider.collect(site, str(person_code))
     if report:
         report(len(providers), len(providers) + 2, "Collecting the audit trail")
@@ -245,7 +246,11 @@ def prepare_export(job, *, request_code):
     with tempfile.TemporaryFile() as spool:
         with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{stem}.pdf", pdf)
-            with archive.open(f"{stem}.json", "w") as handle:
+            entry = zipfile.ZipInfo(
+                f"{stem}.json", timezone.localtime().timetuple()[:6]
+            )
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(entry, "w") as handle:
                 text = io.TextIOWrapper(handle, encoding="utf-8")
                 json.dump(data, text, ensure_ascii=False, indent=2)
                 text.flush()

@@ -10,6 +10,7 @@ from .jobs import start_job
 from .models import AuditEvent, SubjectAccessRequest
 from .subject_access import prepare_export as task
 from .subject_access_models import statutory_deadline
+from .text import shorten
 
 LABEL = SubjectAccessRequest._meta.label
 
@@ -57,7 +58,7 @@ def answer_request(request, *, by, sent_how):
             request,
             SubjectAccessRequest.WORKFLOW.answer,
             by=by,
-            sent_how=sent_how.strip()[:200],
+            sent_how=shorten(sent_how.strip(), 200),
         )
 
 

@@ -198,3 +198,18 @@ def test_the_database_backend_queues_the_job_for_a_worker(
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"
     with default_storage.open(job.result_path) as handle:
         assert handle.read() == b"from a worker"
+
+
+def test_the_owner_is_emailed_a_link_and_nothing_personal(
+    site_a, officer, mailoutbox, django_capture_on_commit_callbacks
+):
+    officer.email = "officer@example.org"
+    officer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _start(
+            site_a, officer, upto=1, text="Mrs Evans is in the file, never the e-mail"
+        )
+    (message,) = mailoutbox
+    assert message.subject == "CareHub: a download you asked for is ready"
+    assert _page(job) in message.body
+    assert "Evans" not in message.body

@@ -20,6 +20,7 @@ NAV_PAGES = {
     "panel_home",
     "notification_list",
     "audit_list",
+    "subject_access_list",
 }
 CARD_PAGES = {"person_list", "plan_list", "reviews_due", "panel_home", "audit_list"}
 
