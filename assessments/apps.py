@@ -19,3 +19,6 @@ class AssessmentsConfig(AppConfig):
         from . import subject_access
 
         subject_access.register()  # what a subject-access export holds from here
+        from .retention_services import register_own_sources
+
+        register_own_sources()  # what counts as contact, for retention

@@ -9,6 +9,8 @@ from sites.audit_subjects import PEOPLE_FINDERS, Subject, register_subject
 from sites.permissions import allows
 
 from . import legal
+from .documents import Document
+from .letters import Letter
 from .models import Assessment, CarerLink, Person
 
 FOUND_AT_MOST = 20
@@ -135,8 +137,6 @@ def register():
         register_subject(model._meta.label, describe=describe, of_person=of_person)
     # Letters sent and documents attached (issue 12, items 8 and 9): each is one
     # person's, so "who read this person's documents?" is answered by the filter.
-    from .documents import Document
-    from .letters import Letter
 
     for model in (Letter, Document):
         describe, of_person = _person_part(model, "person")

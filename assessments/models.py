@@ -764,3 +764,11 @@ from .legal import (  # noqa: E402, F401
     SafeguardingConcern,
 )
 from .letters import Letter, LetterTemplate  # noqa: E402, F401
+
+# Retention periods, legal holds and the monthly list (issue 13, item 5).
+from .retention import (  # noqa: E402, F401
+    LegalHold,
+    RetentionCandidate,
+    RetentionPeriod,
+    RetentionRun,
+)

@@ -15,6 +15,7 @@ site_patterns = [
     path("", include("careplans.urls")),
     path("", include("panels.urls")),
     path("", include("careplans.figure_site_urls")),
+    path("", include("assessments.retention_urls")),
 ]
 
 # Every collaborative programme page lives under /p/<programme_slug>/: it spans sites,

@@ -28,3 +28,6 @@ class CareplansConfig(AppConfig):
         )
 
         subject_access.register()  # what a subject-access export holds from here
+        from . import retention
+
+        retention.register()  # plans and reviews count as contact (retention)

@@ -21,6 +21,7 @@ from careplans.models import CarePlan, OutcomeReview, Response, Review
 from sites.models import Site
 
 from . import services
+from .letters_demo import seed_evans_letters
 from .models import Decision, Panel, PanelMeeting, PanelMember
 
 TERMS = (
@@ -243,7 +244,6 @@ def seed_demo(stdout):
         person_view="“We look forward to Thursdays again, and Dennis is less tired.”",
         notes="Both eating better; Mrs Evans has regained some weight.",
     )
-    from .letters_demo import seed_evans_letters
 
     seed_evans_letters(approved, review, by=olivia)
 

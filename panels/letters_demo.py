@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from weasyprint import HTML
 
 from assessments.documents import Document, attach_document
 from assessments.letters import Letter
@@ -24,8 +25,6 @@ pub or restaurant of their choice within eight miles, and home again.</p>
 
 
 def _quote_pdf():
-    from weasyprint import HTML
-
     return HTML(string=QUOTE_HTML).write_pdf()
 
 

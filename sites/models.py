@@ -384,6 +384,11 @@ DETAIL_WORDS = {
     ),
     "backdated": lambda value: "backdated" if value else "",
     "reason": lambda value: f"reason: {value}",
+    # Retention (issue 13): what a deletion removed, as counts per kind of record.
+    "deleted": lambda counts: (
+        "removed " + "; ".join(f"{n} {label}" for label, n in counts.items())
+    ),
+    "years": lambda value: f"{value} years",
 }
 
 
@@ -412,6 +417,9 @@ class AuditEvent(models.Model):
         PRINT = "print", "Printed a record"
         EXPORT = "export", "Exported records"
         TRANSITION = "transition", "Workflow step"
+        # Retention (issue 13): records removed for good, and holds on them.
+        DELETE = "delete", "Deleted records"
+        RETENTION = "retention", "Retention setting or legal hold"
         # The account around signing in (sites/accounts/, docs/security.md).
         LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
         UNLOCKED = "unlocked", "Sign-in unlocked"
@@ -502,6 +510,7 @@ class Notification(SiteScoped):
         REVIEW_DUE = "review_due", "Review due"
         JOB_READY = "job_ready", "Download ready"
         JOB_FAILED = "job_failed", "Download failed"
+        RETENTION_DUE = "retention_due", "People past retention"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(

@@ -22,6 +22,7 @@ EMAIL_SUBJECTS = {
     Notification.Kind.PLAN_DECIDED: "CareHub: a decision on a plan you wrote",
     Notification.Kind.PLAN_RETURNED: "CareHub: a plan you wrote has been returned",
     Notification.Kind.REVIEW_DUE: "CareHub: a review is due",
+    Notification.Kind.RETENTION_DUE: "CareHub: records past their retention period",
 }
 
 

@@ -56,6 +56,8 @@ CAPABILITIES: dict[str, str] = {
     "answer_subject_access": "Record subject-access requests and prepare the copy of "
     "everything held about a person (audited)",
     "manage_letters": "Word the site's letters (eligibility decisions and others)",
+    "manage_retention": "Set retention periods, place and release legal holds, and "
+    "delete the records of people past retention after review (audited)",
     # The collaborative programme, at the site: identifiable casework stays here.
     "make_programme_case": "Include a person in a collaborative programme as a case",
     "view_case_studies": "Read the site's case studies for the programme, drafts too",
@@ -108,6 +110,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "start_programme",
             "answer_subject_access",
             "export_site",
+            "manage_retention",
         }
     ),
     Role.ADVISOR: frozenset(
@@ -289,6 +292,11 @@ RULES: dict[str, Rule] = _rules(
         all_of={"export_site"},
     ),
     _read(
+        "see_retention",
+        "See the people past their retention period, legal holds and the periods",
+        all_of={"view_people", "manage_retention"},
+    ),
+    _read(
         "see_case_studies",
         "Read the site's programme cases and case studies (drafts too)",
         all_of={"view_case_studies"},
@@ -330,6 +338,17 @@ RULES: dict[str, Rule] = _rules(
         "raise_safeguarding_concerns",
         "Raise a safeguarding concern about a person whose record they can open",
         all_of={"view_people"},
+    ),
+    _write(
+        "manage_retention",
+        "Set retention periods, run the retention review, place and release legal "
+        "holds",
+        all_of={"view_people", "manage_retention"},
+    ),
+    _write(
+        "delete_past_retention",
+        "Delete a person's records past their retention period, after reviewing them",
+        all_of={"view_people", "manage_retention"},
     ),
     _write(
         "word_letters",

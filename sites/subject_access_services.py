@@ -8,6 +8,7 @@ from . import audit_subjects, workflow
 from .audit import record_event
 from .jobs import start_job
 from .models import AuditEvent, SubjectAccessRequest
+from .subject_access import prepare_export as task
 from .subject_access_models import statutory_deadline
 
 LABEL = SubjectAccessRequest._meta.label
@@ -35,7 +36,6 @@ def record_request(*, site, person_code, by, **details) -> SubjectAccessRequest:
 
 def prepare_export(request, *, by):
     """Start the job that builds the export (PDF + JSON in one ZIP)."""
-    from .subject_access import prepare_export as task
 
     workflow.refuse_unless_allowed(request, SubjectAccessRequest.WORKFLOW.answer)
     return start_job(
