@@ -10,7 +10,11 @@ of those models (django-simple-history's ``Historical…`` models, which copy th
 - ``user``: a member of staff, by username (see ``users.jsonl``);
 - ``row``: another archived row, by its primary key in the archive;
 - ``ref``: a shared record outside the site (a programme, a collaborative
-  meeting), by its public id (``code``).
+  meeting), by its public id (``code``);
+- ``drop``: a row that is never archived (``NOT_ARCHIVED``): written empty.
+
+A model may keep files in a storage (``STORED_FILES``): their bytes travel in the
+archive beside the rows, under ``files/<model>/<stored name>``.
 """
 
 from dataclasses import dataclass
@@ -24,6 +28,7 @@ SITE = "site"
 USER = "user"
 ROW = "row"
 REF = "ref"
+DROP = "drop"
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,11 @@ class Entry:
     @property
     def is_history(self):
         return self.base is not None
+
+    @property
+    def stored_file(self):
+        """(column, storage alias) when the rows name files kept in a storage."""
+        return STORED_FILES.get((self.base or self.model)._meta.label)
 
     @property
     def public_ids(self):
@@ -86,6 +96,9 @@ def _is_history(model):
 # Rows with a site key that are not records: background jobs (their results are
 # files that expire) are work in progress, not the site's data.
 NOT_ARCHIVED = frozenset({"sites.Job"})
+# Columns naming a file kept through Django's storage API: {model: (column, storage)}.
+# By label, so ``sites`` imports no higher app.
+STORED_FILES = {"assessments.Document": ("storage_name", "documents")}
 
 
 def _base_models():
@@ -129,6 +142,10 @@ def _link(field, archived):
         return Link(field, USER, target)
     if target in archived:
         return Link(field, ROW, target)
+    if target._meta.label in NOT_ARCHIVED:
+        if not field.null:  # pragma: no cover - caught by the catalogue test
+            raise RuntimeError(f"{field} needs a row that is never archived")
+        return Link(field, DROP, target)
     if any(f.name == "code" and f.unique for f in target._meta.concrete_fields):
         return Link(field, REF, target)
     raise RuntimeError(  # pragma: no cover - caught by the catalogue test

@@ -6,17 +6,19 @@ file's model, fields, line count and SHA-256. The format is in
 docs/export-format.md.
 """
 
+import hashlib
 import zipfile
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from . import FORMAT_NAME, FORMAT_VERSION
 from .archive import CountingWriter, carehub_version, encode_line
-from .catalogue import REF, ROW, SITE, USER, catalogue
+from .catalogue import DROP, REF, ROW, SITE, USER, catalogue
 
 CHUNK = 2000
 SITE_FIELDS = (
@@ -92,6 +94,8 @@ def _rows(entry, site, keys):
                 value = keys.username(value)
             elif link.kind == REF:
                 value = keys.ref(link.target, value)
+            elif link.kind == DROP:
+                value = None
             row[field.name] = value
         yield row
 
@@ -115,8 +119,9 @@ def migrations_applied():
 
 
 def export_site(site, path, *, progress=None) -> ExportSummary:
-    """Write ``site`` to the ZIP archive at ``path``; ``progress(done, total)`` is
-    called after each file (``total`` is the number of files)."""
+    """Write ``site`` to the ZIP archive at ``path`` (a path or a seekable binary
+    file); ``progress(done, total, what)`` is called before each file (``total`` is
+    the number of files, ``what`` their records in plain words)."""
     entries = catalogue()
     keys = _Keys()
     described = []
@@ -130,11 +135,17 @@ def export_site(site, path, *, progress=None) -> ExportSummary:
         described.append(
             _describe("site.json", "sites.Site", None, SITE_FIELDS, writer)
         )
-        for done, entry in enumerate(entries, start=2):
+        for done, entry in enumerate(entries, start=1):
+            if progress:
+                progress(done, total, _in_words(entry))
+            stored = entry.stored_file if not entry.is_history else None
+            names = []
             with archive.open(entry.file, "w", force_zip64=True) as stream:
                 writer = CountingWriter(stream)
                 for row in _rows(entry, site, keys):
                     writer.write_row(row)
+                    if stored and row[stored[0]]:
+                        names.append(row[stored[0]])
             described.append(
                 _describe(
                     entry.file,
@@ -144,8 +155,8 @@ def export_site(site, path, *, progress=None) -> ExportSummary:
                     writer,
                 )
             )
-            if progress:
-                progress(done, total)
+            if stored:
+                described += _write_files(archive, entry, stored[1], names)
         user_model = apps.get_model(settings.AUTH_USER_MODEL)
         with archive.open("users.jsonl", "w") as stream:
             writer = CountingWriter(stream)
@@ -170,13 +181,53 @@ def export_site(site, path, *, progress=None) -> ExportSummary:
         }
         archive.writestr("manifest.json", encode_line(manifest))
         if progress:
-            progress(total, total)
+            progress(total, total, "the manifest")
     return ExportSummary(
         path=str(path),
         files=len(described),
         # Records (and history rows) of the site; site.json and users.jsonl aside.
-        rows=sum(item["count"] for item in described[1:-1]),
+        rows=sum(item.get("count", 0) for item in described[1:-1]),
     )
+
+
+def blob_member(entry, name):
+    return f"files/{entry.label}/{name}"
+
+
+def _write_files(archive, entry, alias, names):
+    """Copy each stored file into the archive (in chunks); a file already gone
+    from the storage (a deleted document's) is left out."""
+    storage = storages[alias]
+    described = []
+    for name in names:
+        try:
+            source = storage.open(name, "rb")
+        except FileNotFoundError:
+            continue
+        member = blob_member(entry, name)
+        digest = hashlib.sha256()
+        size = 0
+        with source, archive.open(member, "w", force_zip64=True) as target:
+            while chunk := source.read(1 << 20):
+                digest.update(chunk)
+                target.write(chunk)
+                size += len(chunk)
+        described.append(
+            {
+                "file": member,
+                "file_of": entry.label,
+                "name": name,
+                "size": size,
+                "sha256": digest.hexdigest(),
+            }
+        )
+    return described
+
+
+def _in_words(entry):
+    model = entry.base or entry.model
+    words = str(model._meta.verbose_name_plural)
+    return f"the history of {words}" if entry.base else words
 
 
 def _describe(file, model, history_of, fields, writer):

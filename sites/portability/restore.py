@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models, transaction
 
 from . import FORMAT_NAME, FORMAT_VERSION
-from .catalogue import REF, SITE, USER, catalogue
-from .export import SITE_FIELDS, USER_FIELDS, _names
+from .catalogue import DROP, REF, SITE, STORED_FILES, USER, catalogue
+from .export import SITE_FIELDS, USER_FIELDS, _names, blob_member
 
 BATCH = 1000
 UUID_RE = re.compile(
@@ -55,6 +56,7 @@ class Plan:
     renew_ids: bool
     refs: dict = field(default_factory=dict)  # target model -> {code: pk}
     rows: int = 0
+    files: dict = field(default_factory=dict)  # model label -> {stored name: member}
 
 
 @dataclass
@@ -108,7 +110,9 @@ def _check_files(archive, manifest):
     files = manifest.get("files")
     if not isinstance(files, list):
         raise ArchiveRefused("The archive's manifest lists no files.")
-    listed = {item.get("file"): item for item in files if isinstance(item, dict)}
+    files = [item for item in files if isinstance(item, dict)]
+    blobs = [item for item in files if "file_of" in item]
+    listed = {item.get("file"): item for item in files}
     present = set(archive.namelist()) - {"manifest.json"}
     if missing := sorted(set(listed) - present):
         raise ArchiveRefused(
@@ -135,12 +139,43 @@ def _check_files(archive, manifest):
                 f"{label} differ. Restore it with the CareHub version that made it "
                 f"({manifest.get('carehub_version')})."
             )
-    if unknown := sorted(set(listed) - set(expected)):
+    for item in blobs:
+        entry = next((e for e in catalogue() if e.label == item["file_of"]), None)
+        if (
+            entry is None
+            or item["file_of"] not in STORED_FILES
+            or item["file"] != blob_member(entry, item.get("name"))
+        ):
+            raise ArchiveRefused(
+                f"The archive holds {item['file']}, which is not a file this version "
+                "of CareHub keeps."
+            )
+    blob_names = {item["file"] for item in blobs}
+    if unknown := sorted(set(listed) - set(expected) - blob_names):
         raise ArchiveRefused(
             "The archive does not match this version of CareHub: it holds "
             f"{', '.join(unknown[:5])}, which this version does not have."
         )
     return listed
+
+
+def _check_blob(archive, item):
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with archive.open(item["file"]) as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        raise ArchiveRefused(
+            f"{item['file']} cannot be read: the archive is damaged or truncated."
+        ) from error
+    if size != item.get("size") or digest.hexdigest() != item.get("sha256"):
+        raise ArchiveRefused(
+            f"{item['file']} does not match its size and SHA-256 checksum in the "
+            "manifest: it was changed after export."
+        )
 
 
 def _lines(archive, name):
@@ -232,6 +267,10 @@ def verify(path, *, slug=None, name=None) -> Plan:
             _read_checked(archive, item, check)
             check.flush()
             plan.rows += item["count"]
+        for item in listed.values():
+            if "file_of" in item:
+                _check_blob(archive, item)
+                plan.files.setdefault(item["file_of"], {})[item["name"]] = item["file"]
         _resolve_refs(plan, wanted)
     return plan
 
@@ -355,10 +394,27 @@ class _Rewriter:
 def restore_site(path, *, slug=None, name=None, progress=None) -> RestoreSummary:
     """Verify the archive, then write it as a new site inside one transaction."""
     plan = verify(path, slug=slug, name=name)
-    site_model = apps.get_model("sites", "Site")
-    user_model = apps.get_model(settings.AUTH_USER_MODEL)
     entries = catalogue()
     rewrite = _Rewriter(plan, plan.site_row["slug"])
+    saved = []  # files written to a storage, removed again if the restore fails
+    try:
+        site = _write(path, plan, entries, rewrite, saved, progress)
+    except BaseException:
+        for alias, name in saved:
+            storages[alias].delete(name)
+        raise
+    return RestoreSummary(
+        site=site,
+        rows=plan.rows,
+        users_created=site.users_created,
+        renew_ids=plan.renew_ids,
+        namespace=rewrite.namespace,
+    )
+
+
+def _write(path, plan, entries, rewrite, saved, progress):
+    site_model = apps.get_model("sites", "Site")
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
     with _open(path) as archive, transaction.atomic(), _keep_timestamps():
         site = site_model(
             **{
@@ -373,8 +429,8 @@ def restore_site(path, *, slug=None, name=None, progress=None) -> RestoreSummary
                 plan.site_row["created_at"]
             )
         )
-        users, created = _users(archive, user_model)
-        writer = _Writer(site, users, plan, rewrite)
+        users, site.users_created = _users(archive, user_model)
+        writer = _Writer(site, users, plan, rewrite, archive, saved)
         for done, entry in enumerate(entries, start=1):
             writer.write(entry, _rows(archive, entry.file))
             if entry.base is None and (
@@ -383,13 +439,7 @@ def restore_site(path, *, slug=None, name=None, progress=None) -> RestoreSummary
                 writer.fix_forward_links()
             if progress:
                 progress(done, len(entries))
-    return RestoreSummary(
-        site=site,
-        rows=plan.rows,
-        users_created=created,
-        renew_ids=plan.renew_ids,
-        namespace=rewrite.namespace,
-    )
+    return site
 
 
 def _rows(archive, name):
@@ -425,7 +475,11 @@ def _users(archive, user_model):
 
 
 class _Writer:
-    def __init__(self, site, users, plan, rewrite):
+    def __init__(self, site, users, plan, rewrite, archive, saved):
+        self.archive = archive
+        self.saved = saved
+        self.files = plan.files
+        self.stored_names = {}  # archived stored name -> new one
         self.site = site
         self.users = users
         self.refs = plan.refs
@@ -467,9 +521,13 @@ class _Writer:
                 return self.users[value]
             if link.kind == REF:
                 return self.refs.get(link.target, {}).get(value)
+            if link.kind == DROP:
+                return None
             return self._row_key(entry, f, link, value, olds)
         if entry.is_history and f.attname == entry.base._meta.pk.attname:
             return self.keys[entry.base].get(value, -value)
+        if entry.stored_file and f.attname == entry.stored_file[0]:
+            return self._stored(entry, value)
         value = f.to_python(value) if not isinstance(f, models.JSONField) else value
         if not self.rewrite.active:
             return value
@@ -480,6 +538,21 @@ class _Writer:
         if isinstance(f, models.JSONField):
             return self.rewrite.json(value)
         return value
+
+    def _stored(self, entry, name):
+        """A stored file's new name: its bytes copied from the archive into the
+        storage (under the restored site), or a fresh name for a file already gone."""
+        if name in self.stored_names:
+            return self.stored_names[name]
+        alias = entry.stored_file[1]
+        new_name = f"{self.site.pk}/{uuid.uuid4().hex}"
+        member = self.files.get(entry.label, {}).get(name)
+        if member is not None and not entry.is_history:
+            with self.archive.open(member) as content:
+                new_name = storages[alias].save(new_name, content)
+            self.saved.append((alias, new_name))
+        self.stored_names[name] = new_name
+        return new_name
 
     def _row_key(self, entry, f, link, value, olds):
         keys = self.keys.get(link.target)
