@@ -152,6 +152,8 @@ class RetentionCandidate(SiteScoped):
 
     class Meta:
         ordering = ["due_on", "id"]
+        verbose_name = "entry on the retention list"
+        verbose_name_plural = "entries on the retention list"
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "person"], name="retention_candidate_once_per_run"

@@ -95,6 +95,22 @@ class Deletion:
         }
 
     @property
+    def in_words(self) -> list[str]:
+        """ "2 assessments", "1 care plan"...: for the review page."""
+        return [
+            f"{len(pks)} "
+            + str(
+                model._meta.verbose_name
+                if len(pks) == 1
+                else model._meta.verbose_name_plural
+            )
+            for model, pks in sorted(
+                self.rows.items(), key=lambda item: item[0]._meta.label
+            )
+            if pks
+        ]
+
+    @property
     def current_people(self):
         return [p for p in self.people if p.merged_into_id is None]
 

@@ -190,7 +190,7 @@ def retention_delete(request, site_slug, code):
         {
             "person": person,
             "people": people,
-            "counts": deletion.counts,
+            "counts": deletion.in_words,
             "problems": problems,
             "form": form,
         },

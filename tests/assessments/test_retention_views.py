@@ -128,7 +128,7 @@ def test_deleting_needs_the_review_a_reason_without_their_details_and_a_tick(
             text = client.get(page).content.decode()
         assert "Mabel Quist" in text
         assert "999 000 4110" in text or "9990004110" in text
-        assert "1 people" in text
+        assert "1 person" in text
         named = client.post(page, {"reason": "Mabel has died", "confirm": "on"})
         assert "names the person" in named.content.decode()
         assert "Mabel has died" in named.content.decode()

@@ -1,7 +1,7 @@
 """Every page that shows a person's record records the view (issue 10, item 19).
 
 Generated from the isolation matrix: every site page whose address names a record
-and which a member with every role opens with GET must leave a view or print event
+and which a member with every role opens with GET must leave a view, print or export event
 (by that member) about a record. A new page that forgets is caught here."""
 
 import pytest
@@ -49,7 +49,13 @@ def everyone(records, site_a):
 def _views(user):
     with scopes_disabled():
         return AuditEvent.objects.filter(
-            user=user, kind__in=[AuditEvent.Kind.VIEW, AuditEvent.Kind.PRINT]
+            user=user,
+            # A download (the plan as FHIR) is recorded as an export.
+            kind__in=[
+                AuditEvent.Kind.VIEW,
+                AuditEvent.Kind.PRINT,
+                AuditEvent.Kind.EXPORT,
+            ],
         ).count()
 
 
