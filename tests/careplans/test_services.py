@@ -26,6 +26,7 @@ from careplans.routing import reasons_in_words
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.factories import CarerLinkFactory, PersonFactory
+from tests.helpers import reload
 from tests.plan_factories import (
     add_response,
     approved_plan,
@@ -65,10 +66,6 @@ def refused(code, call, *args, **kwargs):
         call(*args, **kwargs)
     assert caught.value.code == code
     return " ".join(caught.value.messages)
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 # --- The transition matrix ------------------------------------------------------------

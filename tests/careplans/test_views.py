@@ -8,7 +8,6 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -18,6 +17,7 @@ from careplans.models import CarePlan, DelegatedLimit, Response, Review
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.factories import StandardServiceFactory, member
+from tests.helpers import reload, url
 from tests.plan_factories import (
     add_response,
     approved_plan,
@@ -32,15 +32,6 @@ pytestmark = pytest.mark.django_db
 
 S = CarePlan.Status
 REASON = "Please record what Mrs Evans said about the café."
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
-def reload(obj):
-    with scopes_disabled():
-        return type(obj).objects.get(pk=obj.pk)
 
 
 def page_text(response):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from careplans import services
 from careplans.models import CarePlan, Review
 from sites.models import AuditEvent
+from tests.helpers import reload
 from tests.plan_factories import approved_plan, limits, plan_in_status
 
 S = CarePlan.Status
@@ -27,10 +28,6 @@ def site_limits(site_a, senior):
 @pytest.fixture
 def approved(site_a, officer, manager, site_limits):
     return approved_plan(site_a, officer, manager)
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 def events(obj):

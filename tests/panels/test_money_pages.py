@@ -3,19 +3,17 @@ declared interests, moving a meeting, chair's action on the meeting it is report
 to, and a closed meeting's minutes. Each page in a fixed number of queries."""
 
 import html
-import io
 import re
 from decimal import Decimal
 
-import pypdf
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from panels import services
 from panels.models import Decision, DeclaredInterest, PanelMeeting
 from sites.models import AuditEvent
+from tests.helpers import pdf_text, url
 
 from .factories import (
     RATIONALE,
@@ -32,18 +30,9 @@ O = Decision.Outcome  # noqa: E741
 URGENCY = "Discharge from hospital is tomorrow, before the next meeting."
 
 
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
 def page_text(response):
     text = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
     return " ".join(text.split())
-
-
-def pdf_text(response):
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 @pytest.fixture
