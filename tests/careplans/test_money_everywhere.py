@@ -1,8 +1,6 @@
 """Every amount a person reads is written by the one formatter (sites/money.py):
 thousands separators, pence, a true minus sign. Pages, PDFs, labels and comparisons."""
 
-import html
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -13,16 +11,10 @@ from careplans import services, versions
 from careplans.models import DelegatedLimit, Response
 from sites.permissions import Role
 from tests.factories import StandardServiceFactory
-from tests.helpers import pdf_text, url
+from tests.helpers import page_text, pdf_text, url
 from tests.plan_factories import plan_with
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(response):
-    return " ".join(
-        html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split()
-    )
 
 
 @pytest.fixture

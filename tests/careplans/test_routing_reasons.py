@@ -2,10 +2,8 @@
 words only when shown, by one function, on the plan page, the panel pages and the PDFs;
 reasons stored as sentences before that still read as they were written."""
 
-import html
 import importlib
 import json
-import re
 from decimal import Decimal
 
 import pytest
@@ -17,7 +15,7 @@ from careplans import routing, services
 from careplans.models import CarePlan, Response
 from panels import services as panel_services
 from sites.permissions import Role
-from tests.helpers import pdf_text, reload, url
+from tests.helpers import page_text, pdf_text, reload, url
 from tests.panels.factories import make_meeting, make_panel, panel_members
 from tests.plan_factories import approved_plan, limits, plan_with
 
@@ -31,12 +29,6 @@ OVER = (
     "£700.00 for a senior manager)."
 )
 NOT_STANDARD = f"“{TAXI}” is not a standard service (flexible spend / direct payment)."
-
-
-def page_text(response):
-    return " ".join(
-        html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split()
-    )
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ steps, and a replaced or closed plan's reviews are cancelled as steps too."""
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from careplans import services
 from careplans.models import CarePlan, Review
 from sites.models import AuditEvent
-from tests.helpers import reload
+from tests.helpers import refused, reload
 from tests.plan_factories import approved_plan, limits, plan_in_status
 
 S = CarePlan.Status
@@ -38,12 +37,6 @@ def events(obj):
         .order_by("id")
         .values_list("action", flat=True)
     )
-
-
-def refused(code, call, *args, **kwargs):
-    with pytest.raises(ValidationError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code
 
 
 def test_a_review_cancelled_after_it_was_loaded_cannot_be_started(approved, officer):

@@ -2,8 +2,6 @@
 declared interests, moving a meeting, chair's action on the meeting it is reported
 to, and a closed meeting's minutes. Each page in a fixed number of queries."""
 
-import html
-import re
 from decimal import Decimal
 
 import pytest
@@ -13,7 +11,7 @@ from django_scopes import scopes_disabled
 from panels import services
 from panels.models import Decision, DeclaredInterest, PanelMeeting
 from sites.models import AuditEvent
-from tests.helpers import pdf_text, url
+from tests.helpers import page_text, pdf_text, url
 
 from .factories import (
     RATIONALE,
@@ -28,11 +26,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 O = Decision.Outcome  # noqa: E741
 URGENCY = "Discharge from hospital is tomorrow, before the next meeting."
-
-
-def page_text(response):
-    text = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
-    return " ".join(text.split())
 
 
 @pytest.fixture
