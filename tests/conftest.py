@@ -25,6 +25,24 @@ settings.register_profile(
 settings.load_profile("carehub")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrations made it is copied aside, for the demo's
+    snapshot (tests/demo_snapshot.py) to start from."""
+    from .demo_snapshot import remember_migrated_state
+
+    with django_db_blocker.unblock():
+        remember_migrated_state()
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo's data (seeded once per test process, copied back after that)."""
+    from .demo_snapshot import seed_demo
+
+    seed_demo()
+
+
 @pytest.fixture
 def site_a(db):
     return SiteFactory(slug="alpha", name="Alpha Council")

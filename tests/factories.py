@@ -1,12 +1,40 @@
 """factory_boy factories. Names and numbers are obviously synthetic."""
 
+import functools
+
 import factory
 from django.contrib.auth import get_user_model
+from django_scopes import scopes_disabled
 
 from sites.models import Membership, Site
 from sites.permissions import Role
 
 TEST_PASSWORD = "test-password-not-real"
+
+
+def any_scope(builder):
+    """A builder of site records that works inside a site's scope or outside any:
+    tests call it bare, with no ``scopes_disabled()`` around it."""
+
+    @functools.wraps(builder)
+    def build(*args, **kwargs):
+        with scopes_disabled():
+            return builder(*args, **kwargs)
+
+    return build
+
+
+class SiteRecordFactory(factory.django.DjangoModelFactory):
+    """A factory for a site-scoped record: it makes its row whether or not a site's
+    scope is active, so tests need no ``scopes_disabled()`` around it."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with scopes_disabled():
+            return super()._create(model_class, *args, **kwargs)
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
@@ -147,7 +175,7 @@ def valid_nhs_number(n: int) -> str:
         candidate += 1
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(SiteRecordFactory):
     class Meta:
         model = "assessments.Person"
 
@@ -159,7 +187,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     postcode = "ZZ9 9ZZ"
 
 
-class StandardServiceFactory(factory.django.DjangoModelFactory):
+class StandardServiceFactory(SiteRecordFactory):
     class Meta:
         model = "assessments.StandardService"
 
@@ -168,7 +196,7 @@ class StandardServiceFactory(factory.django.DjangoModelFactory):
     typical_weekly_cost = "40.00"
 
 
-class CarerLinkFactory(factory.django.DjangoModelFactory):
+class CarerLinkFactory(SiteRecordFactory):
     class Meta:
         model = "assessments.CarerLink"
 
@@ -179,7 +207,7 @@ class CarerLinkFactory(factory.django.DjangoModelFactory):
     able_to_continue = "partly"
 
 
-class NeedFactory(factory.django.DjangoModelFactory):
+class NeedFactory(SiteRecordFactory):
     """A need on an existing assessment (pass ``assessment``)."""
 
     class Meta:
@@ -191,7 +219,7 @@ class NeedFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
-class DesiredOutcomeFactory(factory.django.DjangoModelFactory):
+class DesiredOutcomeFactory(SiteRecordFactory):
     """A desired outcome on an existing assessment (pass ``assessment``)."""
 
     class Meta:
@@ -203,8 +231,9 @@ class DesiredOutcomeFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
+@any_scope
 def record_eligible_answers(assessment, unable=2):
-    """Answers that make an adult eligible (reg. 2); call inside the site's scope."""
+    """Answers that make an adult eligible (reg. 2)."""
     assessment.needs_arise_from_condition = True
     assessment.save(update_fields=["needs_arise_from_condition"])
     for rating in list(assessment.outcome_ratings.all())[:unable]:
@@ -217,8 +246,9 @@ def record_eligible_answers(assessment, unable=2):
     return assessment
 
 
+@any_scope
 def make_ready_to_complete(assessment, by):
-    """Everything completion needs, eligibility confirmed; call inside the scope."""
+    """Everything completion needs, eligibility confirmed."""
     from assessments import services
 
     record_eligible_answers(assessment)

@@ -9,7 +9,7 @@ from careplans import services
 from careplans.models import Response
 from sites.permissions import Role
 
-from .factories import PersonFactory, make_ready_to_complete
+from .factories import PersonFactory, any_scope, make_ready_to_complete
 
 # A plan is submitted only with a contingency plan (issue 12).
 CONTINGENCY = (
@@ -17,9 +17,9 @@ CONTINGENCY = (
 )
 
 
+@any_scope
 def completed_assessment(site, officer, person=None, kind=Assessment.Kind.NEEDS, **kw):
-    """A completed assessment with one need and one desired outcome (no scope needed
-    inside a scopes_disabled or scope block)."""
+    """A completed assessment with one need and one desired outcome."""
     person = person or PersonFactory(site=site)
     assessment = assessment_services.start_assessment(
         person=person, kind=kind, by=officer, **kw
@@ -28,6 +28,7 @@ def completed_assessment(site, officer, person=None, kind=Assessment.Kind.NEEDS,
     return assessment_services.complete_assessment(assessment, by=officer)
 
 
+@any_scope
 def limits(site, by, team_manager="350.00", senior_manager="700.00"):
     services.set_delegated_limit(
         site=site,
@@ -49,6 +50,7 @@ def limits(site, by, team_manager="350.00", senior_manager="700.00"):
     )
 
 
+@any_scope
 def plan_with(site, officer, responses=(("standard", "20.00", 1),), start=None):
     """A draft plan whose responses are (kind, unit cost, times a week)."""
     assessment = completed_assessment(site, officer)
@@ -81,6 +83,7 @@ def plan_with(site, officer, responses=(("standard", "20.00", 1),), start=None):
 # --- Helpers for tests/careplans -----------------------------------------------------
 
 
+@any_scope
 def draft_plan(site, officer, *, outcomes=1, start=None, person=None):
     """A draft plan (no responses) answering a completed assessment whose person
     named ``outcomes`` desired outcomes; call inside a scope or scopes_disabled."""
@@ -104,6 +107,7 @@ def draft_plan(site, officer, *, outcomes=1, start=None, person=None):
     )
 
 
+@any_scope
 def add_response(
     plan,
     by,
@@ -137,6 +141,7 @@ def add_response(
     )
 
 
+@any_scope
 def approved_plan(site, officer, approver, responses=(("standard", "20.00", 1),)):
     """A plan submitted by ``officer`` and approved by ``approver``: signed off when
     it routes to sign-off (site limits must cover it), else approved by panel."""
@@ -149,6 +154,7 @@ def approved_plan(site, officer, approver, responses=(("standard", "20.00", 1),)
     return services.approve_plan_by_panel(plan, by=approver, authorised_weekly=weekly)
 
 
+@any_scope
 def plan_in_status(status, *, site, officer, manager, reason="Closed for the test."):
     """A plan (written by ``officer``) brought to ``status`` through the services.
     The site's limits must let ``manager`` sign off £20 a week."""

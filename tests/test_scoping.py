@@ -5,11 +5,8 @@ table) is covered the moment it exists; a new model with a ``site`` key that is 
 ``SiteScoped`` fails ``test_every_model_with_a_site_key_is_scoped_or_listed``.
 """
 
-import io
-
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import ScopeError, scope, scopes_disabled
@@ -214,8 +211,7 @@ def test_a_change_through_a_page_records_who_made_it(client, two_people, officer
     assert latest.history_user == officer
 
 
-def test_the_demo_seeds_history_at_each_site_and_each_scope_sees_its_own():
-    call_command("seed_demo", "--force", stdout=io.StringIO())
+def test_the_demo_seeds_history_at_each_site_and_each_scope_sees_its_own(demo_data):
     with scopes_disabled():
         by_site = {
             model: set(model._base_manager.values_list("site_id", flat=True))

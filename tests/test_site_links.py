@@ -5,12 +5,10 @@ check on ``SiteScoped`` (save, clean and bulk_create) refuses a key to another s
 record. After the whole demo is seeded, no row anywhere points across sites.
 """
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F, Q
 from django_scopes import scopes_disabled
@@ -309,9 +307,8 @@ def test_the_walk_covers_every_site_scoped_key():
 
 
 def test_after_seeding_the_demo_no_row_points_at_another_sites_row(
-    django_assert_num_queries,
+    demo_data, django_assert_num_queries
 ):
-    call_command("seed_demo", "--force", stdout=io.StringIO())
     keys = sum(len(site_links(m)) for m in _site_scoped_models())
     with scopes_disabled():
         assert Response.objects.filter(replaces__isnull=False).exists()

@@ -145,8 +145,7 @@ def test_an_inactive_membership_does_not_count(strict_site):
     assert _sign_in(user.username).get(HOME).status_code == 200
 
 
-def test_the_demo_sites_do_not_require_it(transactional_db):
-    call_command("seed_demo", "--force", stdout=StringIO())
+def test_the_demo_sites_do_not_require_it(demo_data):
     assert not Site.objects.filter(require_two_factor=True).exists()
 
 

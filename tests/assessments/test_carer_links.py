@@ -2,17 +2,13 @@
 and the relationship is recorded and shown on both people's pages (issue 10, item 10)."""
 
 import pytest
-from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from assessments.models import CarerLink
 from tests.factories import PersonFactory
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
 
 
 @pytest.fixture

@@ -8,19 +8,15 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from assessments import services
 from assessments.models import Person
 from sites.permissions import Role
 from tests.factories import PersonFactory, member, valid_nhs_number
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
 
 
 def details(**overrides):

@@ -25,8 +25,7 @@ from sites.models import Site
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_person_with_dementia_has_every_part_of_the_legal_record():
-    call_command("seed_demo", "--force", stdout=io.StringIO())
+def test_the_demo_person_with_dementia_has_every_part_of_the_legal_record(demo_data):
     call_command("seed_demo", "--force", stdout=io.StringIO())  # safe to repeat
     with scopes_disabled():
         walter = Person.objects.get(nhs_number=WALTER_NHS)

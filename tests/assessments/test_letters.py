@@ -2,9 +2,6 @@
 site's own wording, recorded on the person's record and audited, in large print where
 the person prefers it."""
 
-import io
-
-import pypdf
 import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -15,6 +12,7 @@ from assessments.letters import Letter, LetterTemplate, fill
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.factories import member
+from tests.helpers import pdf_text
 from tests.plan_factories import completed_assessment
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +22,6 @@ pytestmark = pytest.mark.django_db
 def done(site_a, officer):
     with scopes_disabled():
         return completed_assessment(site_a, officer)
-
-
-def pdf_text(response):
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
 
 
 def test_placeholders_are_filled_by_name_only():

@@ -11,6 +11,7 @@ from assessments.models import Assessment, CarerLink, Person
 from assessments.services import merge_people, start_assessment
 from sites.models import AuditEvent
 from tests.factories import CarerLinkFactory, PersonFactory, valid_nhs_number
+from tests.helpers import reload
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +45,6 @@ def twins(site_a, officer):
         assessment = start_assessment(person=other, kind="needs", by=officer)
         link = CarerLinkFactory(site=site_a, cared_for=other, relationship="son")
     return kept, other, assessment, link
-
-
-def reload(obj):
-    with scopes_disabled():
-        return type(obj).objects.get(pk=obj.pk)
 
 
 def test_a_manager_merges_and_everything_moves_to_the_kept_record(

@@ -5,13 +5,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from careplans import services
 from careplans.forms import PlanForm
 from careplans.models import CarePlan, Review, ReviewPolicy
+from tests.helpers import reload, url
 from tests.plan_factories import approved_plan, draft_plan, limits
 
 pytestmark = pytest.mark.django_db
@@ -23,15 +23,6 @@ STALE_START = "The start date is more than a year ago."
 def at(day, hour=10):
     """A moment on ``day`` in the site's time zone, for time_machine."""
     return datetime(day.year, day.month, day.day, hour, tzinfo=LONDON)
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
-def reload(obj):
-    with scopes_disabled():
-        return type(obj).objects.get(pk=obj.pk)
 
 
 # --- A plan's start: at most a calendar year ago --------------------------------------

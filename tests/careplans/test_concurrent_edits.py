@@ -8,25 +8,16 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from careplans import services
 from careplans.models import CarePlan, Response
 from sites.permissions import Role
 from tests.factories import member
+from tests.helpers import reload, url
 from tests.plan_factories import add_response, draft_plan, limits, plan_with
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
-def reload(obj):
-    with scopes_disabled():
-        return type(obj).objects.get(pk=obj.pk)
 
 
 def saved_meanwhile(html):

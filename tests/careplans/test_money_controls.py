@@ -16,6 +16,7 @@ from careplans.models import CarePlan, DelegatedLimit, PlanDecision
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.factories import member
+from tests.helpers import reload
 from tests.plan_factories import add_response, approved_plan, limits, plan_with
 
 S = CarePlan.Status
@@ -29,10 +30,6 @@ def site_limits(site_a, senior, unscoped):
 
 def url(name, **kwargs):
     return reverse(name, kwargs={"site_slug": "alpha", **kwargs})
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 def set_limit(site, by, amount, start, **kw):

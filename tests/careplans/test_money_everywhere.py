@@ -1,40 +1,20 @@
 """Every amount a person reads is written by the one formatter (sites/money.py):
 thousands separators, pence, a true minus sign. Pages, PDFs, labels and comparisons."""
 
-import html
-import io
-import re
 from datetime import date
 from decimal import Decimal
 
-import pypdf
 import pytest
-from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from careplans import services, versions
 from careplans.models import DelegatedLimit, Response
 from sites.permissions import Role
 from tests.factories import StandardServiceFactory
+from tests.helpers import page_text, pdf_text, url
 from tests.plan_factories import plan_with
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
-def page_text(response):
-    return " ".join(
-        html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split()
-    )
-
-
-def pdf_text(response):
-    assert response.content.startswith(b"%PDF")
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from careplans import services
 from careplans.models import Review
+from tests.helpers import url
 from tests.plan_factories import approved_plan, limits
 
 pytestmark = [
@@ -20,10 +20,6 @@ pytestmark = [
         datetime(2027, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
     ),
 ]
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
 
 
 @pytest.fixture

@@ -2,18 +2,14 @@
 start one, or to continue the draft."""
 
 import pytest
-from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from assessments.models import Assessment
 from assessments.services import start_assessment
 from tests.factories import PersonFactory
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
 
 
 @pytest.fixture

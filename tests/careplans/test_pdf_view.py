@@ -1,13 +1,11 @@
 """The plan the person keeps: the PDF view, what it says, that printing is audited, and
 a fixed number of queries."""
 
-import io
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pypdf
 import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -16,6 +14,7 @@ from assessments.models import DesiredOutcome
 from careplans import services
 from careplans.models import Review
 from sites.models import AuditEvent
+from tests.helpers import pdf_text
 from tests.plan_factories import add_response, draft_plan, limits
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +24,6 @@ OWN_WORDS = "We want to enjoy our meals together without the stress of cooking."
 
 def pdf_url(plan):
     return reverse("plan_pdf", args=["alpha", plan.code])
-
-
-def pdf_text(response):
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    text = " ".join(page.extract_text() for page in reader.pages)
-    return " ".join(text.split())
 
 
 @pytest.fixture

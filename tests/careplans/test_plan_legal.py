@@ -20,7 +20,8 @@ from assessments.legal import Advocacy, Attorney, Consent, Contact, Risk
 from careplans import services
 from careplans.models import CarePlan
 from sites.models import Site
-from tests.careplans.test_pdf_view import evans_plan, pdf_text, pdf_url
+from tests.careplans.test_pdf_view import evans_plan, pdf_url
+from tests.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -2,24 +2,16 @@
 their preferred name; the legal name appears once, for identification, where it is
 needed; the panel's formal records give the legal name with "known as"."""
 
-import io
-
-import pypdf
 import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from assessments.models import DesiredOutcome
 from tests.factories import PersonFactory
+from tests.helpers import pdf_text
 from tests.plan_factories import add_response, draft_plan
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(response):
-    assert response.content.startswith(b"%PDF")
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 @pytest.fixture

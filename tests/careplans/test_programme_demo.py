@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
-    call_command("seed_demo", "--force", stdout=io.StringIO())
+def seeded(demo_data):
+    """The demo's data (tests/demo_snapshot.py)."""
 
 
 def test_the_demo_has_the_evans_case_study_approved_and_printable(client, seeded):

@@ -2,17 +2,12 @@
 words only when shown, by one function, on the plan page, the panel pages and the PDFs;
 reasons stored as sentences before that still read as they were written."""
 
-import html
 import importlib
-import io
 import json
-import re
 from decimal import Decimal
 
-import pypdf
 import pytest
 from django.apps import apps
-from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -20,6 +15,7 @@ from careplans import routing, services
 from careplans.models import CarePlan, Response
 from panels import services as panel_services
 from sites.permissions import Role
+from tests.helpers import page_text, pdf_text, reload, url
 from tests.panels.factories import make_meeting, make_panel, panel_members
 from tests.plan_factories import approved_plan, limits, plan_with
 
@@ -33,27 +29,6 @@ OVER = (
     "£700.00 for a senior manager)."
 )
 NOT_STANDARD = f"“{TAXI}” is not a standard service (flexible spend / direct payment)."
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
-def reload(obj):
-    with scopes_disabled():
-        return type(obj).objects.get(pk=obj.pk)
-
-
-def page_text(response):
-    return " ".join(
-        html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split()
-    )
-
-
-def pdf_text(response):
-    assert response.content.startswith(b"%PDF")
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 @pytest.fixture

@@ -1,19 +1,14 @@
 """Text is never cut mid-word: a long description is kept whole, and shortened between
 words with "…" only where a page, a pack or a PDF shows it in brief."""
 
-import html
-import io
-import re
-
-import pypdf
 import pytest
-from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from careplans import services
 from careplans.models import CarePlan, Response, ResponseOutcome
 from panels import services as panel_services
 from sites.models import Notification
+from tests.helpers import page_text, pdf_text, url
 from tests.panels.factories import make_meeting, make_panel, panel_members
 from tests.plan_factories import approved_plan, limits, plan_with
 
@@ -27,22 +22,6 @@ LONG = (
 IN_80 = "Dial-a-ride twice a week to lunch at the café or pub they choose; the driver…"
 IN_60 = "Dial-a-ride twice a week to lunch at the café or pub they…"
 REASON = f"“{IN_80}” is not a standard service (flexible spend / direct payment)."
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
-def page_text(response):
-    return " ".join(
-        html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split()
-    )
-
-
-def pdf_text(response):
-    assert response.content.startswith(b"%PDF")
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def assert_no_word_cut(text):

@@ -5,7 +5,8 @@ from django_scopes import scopes_disabled
 
 from careplans import services
 from careplans.models import Response
-from tests.careplans.test_views import field_errors, response_post, url
+from tests.careplans.test_response_form import field_errors, response_post
+from tests.helpers import url
 from tests.plan_factories import add_response, draft_plan
 
 pytestmark = pytest.mark.django_db

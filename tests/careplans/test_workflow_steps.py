@@ -5,12 +5,12 @@ steps, and a replaced or closed plan's reviews are cancelled as steps too."""
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from careplans import services
 from careplans.models import CarePlan, Review
 from sites.models import AuditEvent
+from tests.helpers import refused, reload
 from tests.plan_factories import approved_plan, limits, plan_in_status
 
 S = CarePlan.Status
@@ -29,10 +29,6 @@ def approved(site_a, officer, manager, site_limits):
     return approved_plan(site_a, officer, manager)
 
 
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
-
-
 def events(obj):
     return list(
         AuditEvent.objects.filter(
@@ -41,12 +37,6 @@ def events(obj):
         .order_by("id")
         .values_list("action", flat=True)
     )
-
-
-def refused(code, call, *args, **kwargs):
-    with pytest.raises(ValidationError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code
 
 
 def test_a_review_cancelled_after_it_was_loaded_cannot_be_started(approved, officer):

@@ -86,9 +86,11 @@ def page(browser, live_server):
 
 @pytest.fixture
 def demo(transactional_db):
-    from django.core.management import call_command
+    """The demo's data, seeded once per test process and copied back for each
+    journey after that (tests/demo_snapshot.py)."""
+    from tests.demo_snapshot import seed_demo
 
-    call_command("seed_demo", "--force", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    seed_demo()
 
 
 def sign_in(page, username, password="carehub-demo"):

@@ -1,6 +1,6 @@
 """Builders for panel tests: a panel with its chair and members, meetings, plans
-waiting for panel, items and decisions. Call them inside ``scopes_disabled()`` or the
-site's scope; they go through the services, as the app does."""
+waiting for panel, items and decisions. They work inside a site's scope or outside
+any (``any_scope``); they go through the services, as the app does."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -13,7 +13,7 @@ from careplans.models import CarePlan, Response, plan_costs
 from panels import services
 from panels.models import Decision, Panel, PanelMember
 from sites.permissions import Role
-from tests.factories import StandardServiceFactory, member
+from tests.factories import StandardServiceFactory, any_scope, member
 from tests.plan_factories import CONTINGENCY, plan_with
 
 PERSON_VIEWS = "I would rather go to the allotment club than sit in a day centre."
@@ -27,6 +27,7 @@ def panel_members(site, count=2, prefix="member"):
     return [member(site, Role.PANEL_MEMBER, f"{prefix}-{i}") for i in range(count)]
 
 
+@any_scope
 def make_panel(site, chair, members=(), *, quorum=2, name="Funding panel"):
     """A panel chaired by ``chair`` with ``members``, each with what they bring."""
     panel = Panel.objects.create(site=site, name=name, chair=chair, quorum=quorum)
@@ -37,6 +38,7 @@ def make_panel(site, chair, members=(), *, quorum=2, name="Funding panel"):
     return panel
 
 
+@any_scope
 def make_meeting(panel, by, *, days=0, minutes=0, place="Room 2, County Hall"):
     """A meeting of ``panel`` ``days`` (and ``minutes``) from now, scheduled through
     the service. By default it is today: a meeting is opened on its own day."""
@@ -53,6 +55,7 @@ def on_its_day(meeting):
     return time_machine.travel(meeting.starts_at, tick=True)
 
 
+@any_scope
 def plan_awaiting_panel(site, officer, *, cost="45.00", times=1, replaced="30.00"):
     """A plan by ``officer`` with one flexible response (``cost`` ``times`` a week, in
     place of a standard service costing ``replaced`` a week), submitted: a
@@ -84,12 +87,14 @@ def plan_awaiting_panel(site, officer, *, cost="45.00", times=1, replaced="30.00
     return plan
 
 
+@any_scope
 def add_plan_item(meeting, officer, by, *, question="Will the panel fund it?", **kw):
     """A new plan waiting for panel, put on ``meeting``'s agenda by ``by``."""
     plan = plan_awaiting_panel(meeting.site, officer, **kw)
     return services.add_item(meeting=meeting, plan=plan, question=question, by=by)
 
 
+@any_scope
 def decide(item, by, outcome=Decision.Outcome.APPROVED, **fields):
     """Record a decision with sensible defaults for the outcome."""
     defaults = {"rationale": RATIONALE}

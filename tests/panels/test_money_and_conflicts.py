@@ -23,6 +23,7 @@ from panels.models import (
     ResponseDecision,
 )
 from sites.models import AuditEvent, Notification
+from tests.helpers import reload
 from tests.plan_factories import plan_with
 
 from .factories import (
@@ -72,10 +73,6 @@ def in_session(meeting, item, chair, members, officer):
     return services.open_meeting(
         meeting, by=chair, present=[chair, members[0], members[1], officer]
     )
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 def two_response_item(meeting, site_a, officer, chair):

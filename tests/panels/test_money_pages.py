@@ -2,20 +2,16 @@
 declared interests, moving a meeting, chair's action on the meeting it is reported
 to, and a closed meeting's minutes. Each page in a fixed number of queries."""
 
-import html
-import io
-import re
 from decimal import Decimal
 
-import pypdf
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from panels import services
 from panels.models import Decision, DeclaredInterest, PanelMeeting
 from sites.models import AuditEvent
+from tests.helpers import page_text, pdf_text, url
 
 from .factories import (
     RATIONALE,
@@ -30,20 +26,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 O = Decision.Outcome  # noqa: E741
 URGENCY = "Discharge from hospital is tomorrow, before the next meeting."
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
-def page_text(response):
-    text = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
-    return " ".join(text.split())
-
-
-def pdf_text(response):
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 @pytest.fixture

@@ -2,17 +2,15 @@
 dashboard. Each is a real PDF, never cached, audited when it names a person, and made
 in a fixed number of queries. (How fast they render is for benchmarks/, not here.)"""
 
-import io
 from decimal import Decimal
 
-import pypdf
 import pytest
-from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from panels import services
 from panels.models import Decision
 from sites.models import AuditEvent
+from tests.helpers import pdf_text, url
 
 from .factories import (
     PERSON_VIEWS,
@@ -29,16 +27,6 @@ pytestmark = pytest.mark.django_db
 O = Decision.Outcome  # noqa: E741
 REASONS = "Going to the allotment club meets his need to stay in touch with friends."
 CONDITIONS = "Review after the growing season whether he still goes every week."
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
-def pdf_text(response):
-    """All the text of a PDF response, with the line breaks of layout collapsed."""
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def assert_is_a_private_pdf(response):

@@ -22,6 +22,7 @@ from panels.models import (
 from sites.models import AuditEvent, Notification
 from sites.permissions import Role
 from tests.factories import member
+from tests.helpers import reload
 from tests.plan_factories import plan_with
 
 from .factories import (
@@ -78,10 +79,6 @@ def in_session(meeting, item, chair, members, officer):
     return services.open_meeting(
         meeting, by=chair, present=[chair, members[0], officer]
     )
-
-
-def reload(obj):
-    return type(obj).objects.get(pk=obj.pk)
 
 
 def codes(error):

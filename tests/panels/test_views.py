@@ -2,11 +2,9 @@
 scheduling to the officer hearing back, the decision form's messages, query counts."""
 
 import html
-import re
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -14,6 +12,7 @@ from careplans.models import CarePlan, PlanDecision
 from panels import services
 from panels.models import Attendance, Decision, PanelItem, PanelMeeting
 from sites.models import AuditEvent, Notification
+from tests.helpers import messages_of, page_text, reload, url
 
 from .factories import (
     RATIONALE,
@@ -30,25 +29,6 @@ pytestmark = pytest.mark.django_db
 O = Decision.Outcome  # noqa: E741
 REASONS = "Going to the allotment club meets his need to stay in touch with friends."
 CONDITIONS = "Review after the growing season whether he still goes every week."
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
-def reload(obj):
-    with scopes_disabled():
-        return type(obj).objects.get(pk=obj.pk)
-
-
-def page_text(response):
-    """The page as a reader sees it: tags dropped, entities decoded, spaces collapsed."""
-    text = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
-    return " ".join(text.split())
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
 
 
 def field_block(response, name):

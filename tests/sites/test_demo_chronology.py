@@ -2,10 +2,7 @@
 is approved before the assessments it answers were completed, and every date in the
 Evans story comes in the order it happened. Walks the whole seeded demo."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -13,8 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
-    call_command("seed_demo", "--force", stdout=io.StringIO())
+def seeded(demo_data):
     with scopes_disabled():
         yield
 

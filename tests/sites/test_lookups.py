@@ -16,6 +16,7 @@ from sites.models import Notification
 from sites.permissions import Role
 from sites.shortcuts import get_for_site
 from tests.factories import MembershipFactory, PersonFactory, member
+from tests.helpers import messages_of, url
 from tests.test_isolation import SITE_URLS, _kwargs
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +32,6 @@ def everyone(site_a):
         if role != Role.SENIOR_MANAGER:
             MembershipFactory(user=user, site=site_a, role=role)
     return user
-
-
-def url(name, *args):
-    return reverse(name, args=["alpha", *args])
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
 
 
 # --- The lookup ---------------------------------------------------------------------

@@ -16,17 +16,24 @@ from sites.models import (
     ProgrammeMembership,
 )
 from sites.programme_demo import DEMO_PROGRAMME_SLUG
+from tests.demo_snapshot import seed_demo
 
 pytestmark = pytest.mark.django_db
 
 SEEDED = datetime.date(2026, 2, 27)
 
 
-@pytest.fixture
-def programme():
+def _seed_twice_on_the_27th():
     with time_machine.travel(datetime.datetime(2026, 2, 27, 9, 0), tick=False):
         call_command("seed_demo", "--force", stdout=io.StringIO())
         call_command("seed_demo", "--force", stdout=io.StringIO())
+
+
+@pytest.fixture
+def programme(db):
+    """The demo seeded twice on 27 February 2026: seeded once per test process, its
+    rows copied back for the next test (tests/demo_snapshot.py)."""
+    seed_demo(_seed_twice_on_the_27th)
     return Programme.objects.get(slug=DEMO_PROGRAMME_SLUG)
 
 

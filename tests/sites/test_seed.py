@@ -60,14 +60,13 @@ def test_seed_scale_creates_sites_and_staff_and_can_be_repeated():
     assert "done" in out.getvalue()
 
 
-def test_seed_demo_tells_the_evans_story_end_to_end():
+def test_seed_demo_tells_the_evans_story_end_to_end(demo_data):
     """The reference case: assessments, a plan in place of community meals, a panel
     approval with conditions, and a review that rated the outcomes."""
     from assessments.models import Assessment
     from careplans.models import CarePlan, OutcomeReview, plan_costs
     from panels.models import Decision, PanelMeeting
 
-    _seed("--force")
     with scopes_disabled():
         mrs = Assessment.objects.get(person__nhs_number="9990004110")
         mr = Assessment.objects.get(person__nhs_number="9990005206")

@@ -1,4 +1,4 @@
-"""Rules added after review: later meetings only, chair's action reported to its own
+"""Moving an item and chair's action: later meetings only, chair's action reported to its own
 panel, and who may learn that an item is already decided."""
 
 import pytest
