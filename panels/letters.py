@@ -128,7 +128,7 @@ def letters_about(decision):
 
     return list(
         Letter.objects.filter(
-            site=decision.site, kind=KIND, about_code=decision.code
+            site_id=decision.site_id, kind=KIND, about_code=decision.code
         ).select_related("sent_by")
     )
 

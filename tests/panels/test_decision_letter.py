@@ -71,7 +71,7 @@ def test_an_officer_sends_the_decision_letter_and_the_person_can_read_why(
     assert "Ombudsman" in body  # how to ask for a review or complain
     # The decision page lists it, in a fixed number of queries.
     page = reverse("decision_detail", args=["alpha", decision.code])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         html = client.get(page).text
     pdf_url = reverse("letter_pdf", args=["alpha", letter.code])
     assert pdf_url in html
