@@ -33,7 +33,13 @@ from sites.versioning import STALE
 from . import figures
 from .figure_forms import EvaluationForm, MeetingCaseStudiesForm, RebaseForm
 from .figure_services import choose_case_studies, rebase_measure, save_evaluation
-from .programme import CaseStudy, MeetingCaseStudy, Rebase, UnmetWant
+from .programme import (
+    CaseStudy,
+    MeetingCaseStudy,
+    PublishedCaseStudy,
+    Rebase,
+    UnmetWant,
+)
 
 NOTES = {
     "rule": disclosure.RULE_NOTE,
@@ -280,9 +286,11 @@ def meeting_case_studies(request, programme_slug, code):
 
 
 def meeting_pack_context(programme, meeting):
-    """Everything the meeting pack prints (a fixed number of queries)."""
+    """Everything the meeting pack prints (a fixed number of queries). A case study
+    withdrawn since it was chosen (its case taken out of the programme) is not printed."""
     chosen = list(
         MeetingCaseStudy.objects.filter(meeting=meeting)
+        .exclude(case_study__status=PublishedCaseStudy.Status.WITHDRAWN)
         .select_related("case_study__site")
         .order_by("position", "id")
     )

@@ -2,17 +2,21 @@
 reason, who and when; it leaves the figures and the shared case-study lists and stays
 visible, marked, at its site (issue 9)."""
 
+import io
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django_scopes import scopes_disabled
+from pypdf import PdfReader
 
 from careplans import figures
-from careplans.programme import ProgrammeCase, PublishedCaseStudy
+from careplans.programme import MeetingCaseStudy, ProgrammeCase, PublishedCaseStudy
 from careplans.programme_withdrawal import withdraw_case
 from sites.models import AuditEvent
+from sites.programmes import CollaborativeMeeting
 from tests.careplans.programme_fixtures import (
     approved_case_study,
     programme_url,
@@ -139,6 +143,37 @@ def test_a_withdrawn_case_leaves_the_figures_and_the_shared_lists(
     with scopes_disabled():
         kept, _at = figures.programme_figures(programme)
     assert kept.cases.counts_for(site_a.pk) == (0,)
+
+
+def test_a_withdrawn_case_study_chosen_for_a_meeting_is_not_printed_in_its_pack(
+    client, cast, case
+):
+    programme = cast["programme"]
+    snapshot = approved_case_study(case, cast).published
+    with scopes_disabled():
+        meeting = CollaborativeMeeting.objects.create(
+            programme=programme,
+            title="Spring collaborative meeting",
+            held_on=datetime(2026, 4, 1, tzinfo=UTC).date(),
+            agenda="Case studies",
+            created_by=cast["lead"],
+        )
+        MeetingCaseStudy.objects.create(
+            meeting=meeting, case_study=snapshot, position=1
+        )
+    client.force_login(cast["lead"])
+    url = reverse("meeting_pack", args=[programme.slug, meeting.code])
+
+    def pack_text():
+        response = client.get(url)
+        assert response.status_code == 200
+        reader = PdfReader(io.BytesIO(response.content))
+        return "\n".join(page.extract_text() for page in reader.pages)
+
+    assert "Mr and Mrs Q" in pack_text()
+    with scopes_disabled():
+        withdraw_case(case, status="withdrawn", reason=REASON, by=cast["officer"])
+    assert "Mr and Mrs Q" not in pack_text()
 
 
 def test_the_withdraw_page_takes_a_fixed_number_of_queries(
