@@ -208,14 +208,23 @@ def _tell_managers(site, waiting):
         .values_list("user_id", flat=True)
         .distinct()
     )
-    for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True):
+    subject = f"retention:{timezone.localdate():%Y-%m}"
+    # Once a month each: working the list out again does not repeat the message.
+    told = Notification.objects.filter(
+        site=site, kind=Notification.Kind.RETENTION_DUE, subject=subject
+    ).values_list("user_id", flat=True)
+    for user in (
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .exclude(pk__in=told)
+    ):
         notify(
             user=user,
             site=site,
             kind=Notification.Kind.RETENTION_DUE,
             message=message,
             link=link,
-            subject=f"retention:{timezone.localdate():%Y-%m}",
+            subject=subject,
         )
 
 

@@ -62,8 +62,16 @@ def test_the_list_shows_who_is_due_and_who_is_held_in_fixed_queries(
 
 
 def test_members_without_the_rule_are_refused_and_outsiders_not_told(
-    client, officer, outsider, site_a
+    client, officer, outsider, site_a, old_people
 ):
+    (person,) = old_people(1)
+    hold_page = url("legal_hold", person.code)
+    assert (
+        hold_page
+        not in login(client, officer)
+        .get(url("person_detail", person.code))
+        .content.decode()
+    )
     assert login(client, officer).get(url("retention_list")).status_code == 403
     client.logout()
     assert login(client, outsider).get(url("retention_list")).status_code == 404
@@ -90,6 +98,7 @@ def test_a_hold_is_placed_and_released_with_who_and_why(
     (person,) = old_people(1)
     login(client, senior)
     hold_page = url("legal_hold", person.code)
+    assert hold_page in client.get(url("person_detail", person.code)).content.decode()
     response = client.post(hold_page, {"reason": "Court order", "until": "2020-01-01"})
     assert "cannot be in the past" in response.content.decode()
     assert "Court order" in response.content.decode()
