@@ -57,3 +57,7 @@ def carehub_version() -> str:
             return tomllib.load(handle)["project"]["version"]
     except (OSError, KeyError, tomllib.TOMLDecodeError):  # pragma: no cover
         return "unknown"
+
+
+class ArchiveRefused(Exception):
+    """The archive cannot be restored; the message says why. Nothing was written."""
