@@ -20,7 +20,7 @@ from careplans.charging_services import record_financial_assessment
 from careplans.models import CarePlan
 from sites.models import AuditEvent
 from tests.careplans.test_pdf_view import PDF_QUERIES
-from tests.careplans.test_views import DETAIL_QUERIES
+from tests.careplans.test_reviews_due_and_query_counts import DETAIL_QUERIES
 from tests.plan_factories import add_response, draft_plan
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 from hypothesis import strategies as st
 
-from assessments.forms import TEXT_LIMIT
+from sites.forms import TEXT_LIMIT
 
 
 @dataclass

@@ -206,10 +206,10 @@ def test_the_person_filter_takes_a_fixed_number_of_queries(
     # each registered kind (assessment, carer link, plan, review, programme case,
     # case study, panel item, decision, and the legal record's eight kinds: sixteen
     # queries, the person's own id needs none; letters and documents, two more; the
-    # financial assessment, one more); the count and the page; one query per kind of
-    # record on the page (person, plan, decision, letter). None grows with the
-    # number of events.
-    with django_assert_num_queries(31):
+    # financial assessment, one more; subject-access requests, one more); the count
+    # and the page; one query per kind of record on the page (person, plan, decision,
+    # letter). None grows with the number of events.
+    with django_assert_num_queries(32):
         response = client.get(AUDIT, {"person": str(plan.person.code)})
     assert response.status_code == 200
 
@@ -226,9 +226,10 @@ def test_a_page_of_named_events_takes_a_fixed_number_of_queries(
     client.force_login(senior)
     # session, user, memberships; the count and the page; one query per kind of
     # record on the page (person, plan, and the assessments of the fixture's
-    # workflow steps, the fixture's letter and document), however many events of
-    # each; the form's members.
-    with django_assert_num_queries(11):
+    # workflow steps, the fixture's letter and document, its subject-access request
+    # and the person that request is about), however many events of each; the form's
+    # members.
+    with django_assert_num_queries(13):
         response = client.get(AUDIT)
     assert response.status_code == 200
 
