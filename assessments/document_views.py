@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sites.audit import record_access, record_view
 from sites.decorators import require_rule
@@ -152,7 +152,7 @@ def _document(request, code):
     )
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("see_people")
 def document_file(request, site_slug, code):
     """The file, to whoever may open the person's record; audited."""
@@ -208,6 +208,7 @@ def document_delete(request, site_slug, code):
         else:
             messages.success(request, "The document is deleted.")
             return redirect(back)
+    record_view(request, document, action="Delete document form")
     return render(
         request,
         "documents/document_delete.html",

@@ -76,7 +76,7 @@ def _records(site, programme):
     """One representative record of each kind behind the pages (the fullest)."""
     r = {"site": site.slug, "programme": programme.slug if programme else None}
     with scopes_disabled(), scope(site=site):
-        people = Person.objects.for_site(site)
+        people = Person.objects.filter(site=site)
         r["person"] = (
             people.filter(pk__in=Assessment.objects.values("person")).order_by("id")
         ).first()

@@ -3,7 +3,7 @@
 import json
 
 from django.http import HttpResponse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET
 
 from sites.audit import record_access
 from sites.decorators import require_rule
@@ -14,7 +14,7 @@ from .fhir import plan_bundle
 from .models import CarePlan
 
 
-@require_http_methods(["GET"])
+@require_GET
 @require_rule("export_plans_as_fhir")
 def plan_fhir(request, site_slug, code):
     """A download of the plan as one FHIR R4 Bundle (JSON), audited as an export."""

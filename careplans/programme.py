@@ -45,6 +45,32 @@ class ProgrammeCase(SiteScoped, Versioned):
         DECLINED = "declined", "Not included"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    # Taking a case out of the programme (careplans/programme_withdrawal.py).
+    _OUT = "This case is already out of the programme ({status})."
+    WORKFLOW = Workflow(
+        Status,
+        Step(
+            "withdraw",
+            {Status.INCLUDED},
+            Status.WITHDRAWN,
+            action="Taken out of the programme",
+            stamp_at="withdrawn_at",
+            stamp_by="withdrawn_by",
+            refusal=_OUT,
+            code="not_included",
+        ),
+        Step(
+            "decline",
+            {Status.INCLUDED},
+            Status.DECLINED,
+            action="Taken out of the programme",
+            stamp_at="withdrawn_at",
+            stamp_by="withdrawn_by",
+            refusal=_OUT,
+            code="not_included",
+        ),
+    )
+
     class Consent(models.TextChoices):
         GIVEN = "given", "Consent given"
         NOT_NEEDED = "not_needed", "Consent not needed"
@@ -226,6 +252,13 @@ class PublishedCaseStudy(models.Model):
             {Status.APPROVED, Status.PRESENTED},
             Status.ARCHIVED,
             action="Shared case study archived",
+        ),
+        # Its programme case was taken out of the programme.
+        Step(
+            "withdraw",
+            {Status.APPROVED, Status.PRESENTED, Status.ARCHIVED},
+            Status.WITHDRAWN,
+            action="Shared case study withdrawn",
         ),
     )
 

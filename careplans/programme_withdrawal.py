@@ -11,14 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessments.forms import LimitTextMixin
-from sites.audit import record_event
+from sites import workflow
+from sites.audit import record_view
 from sites.decorators import require_rule
 from sites.forms import error_text
-from sites.models import AuditEvent
 from sites.preserve import preserves_input, restore_input
 from sites.shortcuts import get_for_site
 
@@ -64,38 +63,32 @@ def withdraw_case(case, *, status, reason, by):
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
         raise ValidationError("Say why, in a sentence.", code="reason")
-    locked = ProgrammeCase.objects.select_for_update().get(pk=case.pk)
-    if locked.status != Status.INCLUDED:
-        raise ValidationError(
-            "This case is already out of the programme "
-            f"({locked.get_status_display().lower()}).",
-            code="not_included",
-        )
-    locked.status = status
-    locked.status_reason = reason
-    locked.withdrawn_by = by
-    locked.withdrawn_at = timezone.now()
-    locked.version += 1
-    locked.save()
-    snapshots = PublishedCaseStudy.objects.filter(
-        pk__in=CaseStudy.objects.filter(
-            site=locked.site_id, programme_case=locked, published__isnull=False
-        ).values("published_id")
-    ).exclude(status=PublishedCaseStudy.Status.WITHDRAWN)
-    shared = snapshots.update(status=PublishedCaseStudy.Status.WITHDRAWN)
+    step = {
+        Status.WITHDRAWN: ProgrammeCase.WORKFLOW.withdraw,
+        Status.DECLINED: ProgrammeCase.WORKFLOW.decline,
+    }[status]
+    locked = workflow.lock(case, step)
+    snapshots = list(
+        PublishedCaseStudy.objects.filter(
+            pk__in=CaseStudy.objects.filter(
+                site=locked.site_id, programme_case=locked, published__isnull=False
+            ).values("published_id")
+        ).exclude(status=PublishedCaseStudy.Status.WITHDRAWN)
+    )
+    for snapshot in snapshots:
+        workflow.transition(snapshot, PublishedCaseStudy.WORKFLOW.withdraw, by=by)
+    workflow.apply(
+        locked,
+        step,
+        by=by,
+        details={"status": status, "shared_case_studies_withdrawn": len(snapshots)},
+        status_reason=reason,
+        version=locked.version + 1,
+    )
     # A deliberate change to who counts: the kept cross-site figures are worked out
     # again on their next reading rather than up to five minutes later.
     programme = locked.programme
     transaction.on_commit(lambda: forget_programme_figures(programme))
-    record_event(
-        kind=AuditEvent.Kind.TRANSITION,
-        user=by,
-        site=locked.site,
-        programme=locked.programme,
-        obj=locked,
-        action="Taken out of the programme",
-        details={"status": status, "shared_case_studies_withdrawn": shared},
-    )
     return locked
 
 
@@ -128,6 +121,7 @@ def programme_case_withdraw(request, site_slug, code):
                 "figures, and its shared case studies are withdrawn.",
             )
             return redirect("programme_case_detail", site_slug=site_slug, code=code)
+    record_view(request, case, action="Withdrawal form")
     return render(
         request,
         "careplans/programme/case_withdraw.html",

@@ -111,7 +111,7 @@ def lock(record, *steps):
     return locked
 
 
-def apply(locked, step, *, by, action=None, **changes):
+def apply(locked, step, *, by, action=None, details=None, **changes):
     """Take ``step`` on a row read by ``lock``: status, stamps and ``changes`` set and
     saved (those fields only), and the audit event recorded. Returns the row."""
     refuse_unless_allowed(locked, step)
@@ -133,6 +133,7 @@ def apply(locked, step, *, by, action=None, **changes):
         programme=_programme_of(locked),
         obj=locked,
         action=action or step.action,
+        details=details,
     )
     return locked
 

@@ -180,7 +180,8 @@ def test_the_withdraw_page_takes_a_fixed_number_of_queries(
     client, cast, case, officer, django_assert_num_queries
 ):
     client.force_login(officer)
-    # Session, user, memberships (middleware); the case with its programme and person.
-    with django_assert_num_queries(4):
+    # Session, user, memberships (middleware); the case with its programme and person;
+    # the audit event recording that the case was viewed.
+    with django_assert_num_queries(5):
         response = client.get(site_url("programme_case_withdraw", case.code))
     assert response.status_code == 200
