@@ -70,8 +70,10 @@ def test_the_registry_finds_the_tenant_models_and_their_history():
     labels = {_label(m) for m in ALL_SCOPED}
     assert {"assessments.Person", "assessments.HistoricalPerson"} <= labels
     assert {"panels.Decision", "panels.HistoricalDecision"} <= labels
-    # 26, + 10 of the legal record (issue 12), + 1 plan contributions (issue 10)
-    assert len(HISTORY_MODELS) == 37
+    # 26, + 10 of the legal record (issue 12), + 1 plan contributions (issue 10),
+    # + documents, letter wording, financial assessments (issue 12), subject-access
+    # requests, retention periods and legal holds (issue 13)
+    assert len(HISTORY_MODELS) == 43
 
 
 def test_every_model_with_a_site_key_is_scoped_or_listed():
@@ -93,6 +95,9 @@ def test_models_without_history_are_the_ones_the_docs_name():
         "panels.DecisionPresence",
         "panels.ResponseDecision",
         "sites.Notification",
+        "sites.Job",
+        "assessments.RetentionRun",
+        "assessments.RetentionCandidate",
     }
 
 
