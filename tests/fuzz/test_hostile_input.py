@@ -109,6 +109,10 @@ def discover(client, records):
         answer, _ = _ask(client, "get", address, None)
         if isinstance(answer, Exception) or answer.status_code != 200:
             continue
+        if answer.streaming:
+            # A download (a job's file, an attached document): no forms to find.
+            answer.close()
+            continue
         if answer.get("Content-Type", "").startswith(NOT_HTML):
             continue
         for form in forms_on(address, answer.content.decode()):
@@ -161,7 +165,7 @@ def check(answer, writes, method, target, data):
     status = answer.status_code
     if status not in ANSWERS:
         return f"{where}: answered {status}"
-    if method == "post" and status == 200:
+    if method == "post" and status == 200 and not answer.streaming:
         if writes:
             return f"{where}: shown again, yet wrote {writes}"
         page = answer.content.decode()
