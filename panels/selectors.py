@@ -4,7 +4,7 @@ from collections import Counter
 from statistics import median
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q, Window
 from django.utils import timezone
 
 from careplans import selectors as plan_selectors
@@ -18,16 +18,30 @@ from .models import Attendance, Decision, DeclaredInterest, PanelItem, PanelMeet
 DASHBOARD_WINDOW = relativedelta(months=12)  # "the last 12 months", by the calendar
 
 
-def waiting_plans(site):
-    """Plans marked 'needs panel', longest waiting first, with their open agenda item."""
-    plans = list(
+DASHBOARD_WAITING_SHOWN = 25  # the longest waiting; the rest are on the plan list
+
+
+def waiting_plans(site, *, limit=None):
+    """Plans marked 'needs panel', longest waiting first, with their open agenda item.
+
+    With ``limit``, only the first ``limit`` plans are loaded, and each carries
+    ``waiting_total`` and ``waiting_since`` for all of them (window functions over the
+    same query, so a site with hundreds waiting costs no extra query or rows).
+    """
+    waiting = (
         CarePlan.objects.filter(site=site, status=CarePlan.Status.AWAITING_PANEL)
         .select_related("person", "written_by")
         .order_by("needs_panel_since", "id")
     )
+    if limit is not None:
+        waiting = waiting.annotate(
+            waiting_total=Window(Count("pk")),
+            waiting_since=Window(Min("needs_panel_since")),
+        )[:limit]
+    plans = list(waiting)
     items = {
         item.plan_id: item
-        for item in PanelItem.objects.filter(site=site, plan__in=plans)
+        for item in PanelItem.objects.filter(site=site, plan__in=[p.pk for p in plans])
         .undecided()
         .select_related("meeting")
     }
@@ -118,7 +132,14 @@ def dashboard(site, *, now=None):
         .select_related("item")
         .order_by("created_at")
     )
-    waiting = waiting_plans(site)
+    waiting = waiting_plans(site, limit=DASHBOARD_WAITING_SHOWN)
+    waiting_count = waiting[0].waiting_total if waiting else 0
+    if not waiting:
+        longest_waiting_now = None
+    elif waiting[0].waiting_since is None:
+        longest_waiting_now = 0
+    else:
+        longest_waiting_now = (now - waiting[0].waiting_since).days
     days = [d.days_waiting for d in decisions]
     by_outcome = Counter(d.outcome for d in decisions)
     outcome_rows = [
@@ -139,10 +160,11 @@ def dashboard(site, *, now=None):
     standard = sum((d.standard_weekly for d in approved), 0)
     return {
         "waiting": waiting,
+        "waiting_count": waiting_count,
         "decision_count": len(decisions),
         "median_days": median(days) if days else None,
         "longest_days": max(days) if days else None,
-        "longest_waiting_now": max((p.days_waiting for p in waiting), default=None),
+        "longest_waiting_now": longest_waiting_now,
         "authorised_weekly": authorised,
         "standard_weekly": standard,
         "charts": {
