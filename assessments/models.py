@@ -196,13 +196,19 @@ class Person(SiteScoped, Versioned):
             ),
         ]
         indexes = [
+            # Lists and searches show current records only (``current()``: not merged
+            # into another), so the name orders are indexed for those rows alone: a
+            # full index cannot skip merged rows, and the last page of 100,000 people
+            # took 228 ms sorting them instead of 26 ms on the index (performance.md).
             models.Index(
                 fields=["site", "family_name", "given_name", "id"],
                 name="person_site_name",
+                condition=Q(merged_into__isnull=True),
             ),
             models.Index(
                 fields=["site", "allocated_worker", "family_name", "given_name", "id"],
                 name="person_site_worker",
+                condition=Q(merged_into__isnull=True),
             ),
             # Pattern ops so "starts with" can use the index whatever the database's
             # collation (PostgreSQL; other databases ignore operator classes).
