@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from sites.models import AuditEvent
+
 SITE = "alpha"  # the slug of conftest's site_a
 
 
@@ -64,8 +66,6 @@ def refused(code, call, *args, **kwargs):
 
 def transitions(obj):
     """The workflow audit events about a record, oldest first."""
-    from sites.models import AuditEvent
-
     return list(
         AuditEvent.objects.filter(
             kind=AuditEvent.Kind.TRANSITION, object_code=str(obj.code)

@@ -4,6 +4,7 @@ that add and change its parts, the safeguarding flag, audit and query counts."""
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
@@ -21,6 +22,7 @@ from assessments.legal import (
 from sites.models import AuditEvent
 from sites.permissions import Role
 from sites.phones import format_phone
+from tests.assessments.test_people_views import DETAIL_QUERIES
 from tests.factories import PersonFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +65,6 @@ def test_phone_numbers_are_formatted_as_people_dial_them(typed, shown):
 
 @pytest.mark.parametrize("typed", ["123", "not a number", "0113 496", "999"])
 def test_a_number_nobody_can_dial_is_refused(typed):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError, match="not a phone number we can dial"):
         format_phone(typed)
 
@@ -785,8 +785,6 @@ def _legal_rows(person, by, count):
 def test_the_person_page_reads_the_legal_record_in_a_fixed_number_of_queries(
     client, officer, person, rows, django_assert_num_queries
 ):
-    from tests.assessments.test_people_views import DETAIL_QUERIES
-
     _legal_rows(person, officer, rows)
     client.force_login(officer)
     with django_assert_num_queries(DETAIL_QUERIES):

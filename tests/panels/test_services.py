@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careplans import selectors as plan_selectors
+from careplans import services as plan_services
 from careplans.models import CarePlan, PlanDecision, Review
 from panels import services
 from panels.models import (
@@ -531,8 +532,6 @@ def test_a_deferral_or_referral_returns_the_plan_to_the_officer_with_the_reasons
 def test_a_returned_plan_can_go_back_to_panel_after_changes(
     in_session, panel, item, chair, officer
 ):
-    from careplans import services as plan_services
-
     decide(item, chair, outcome=O.DEFERRED)
     plan = plan_services.submit_plan(reload(item.plan), by=officer)
     later = make_meeting(panel, chair, days=14)
