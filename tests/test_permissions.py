@@ -198,8 +198,9 @@ def _programme_names():
 # allowed role may still be refused (403) for a record that is not theirs.
 RECORD_CHECKED = {
     # careplans.figure_views.may_answer_for: a site's evaluation is written by the
-    # programme's coordinators, or that site's project coordinator, sponsor, site
-    # coordinators and senior managers; other members of the site only read it.
+    # programme's coordinators, or that site's project coordinator, sponsor, or a
+    # member whose roles there satisfy the rule answer_site_evaluation (its site
+    # coordinators and senior managers); other members of the site only read it.
     "site_evaluation_edit",
 }
 
