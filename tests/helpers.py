@@ -17,9 +17,10 @@ from sites.models import AuditEvent
 SITE = "alpha"  # the slug of conftest's site_a
 
 
-def url(name, *args):
-    """The address of a site page at site A: ``url("plan_detail", plan.code)``."""
-    return reverse(name, args=[SITE, *args])
+def url(name, *args, site=SITE):
+    """The address of a site page, at site A unless ``site`` names another:
+    ``url("plan_detail", plan.code)``."""
+    return reverse(name, args=[site, *args])
 
 
 def page_text_of(fragment):

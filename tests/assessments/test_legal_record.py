@@ -22,7 +22,7 @@ from assessments.legal import (
 from sites.models import AuditEvent
 from sites.permissions import Role
 from sites.phones import format_phone
-from tests.assessments.test_people_views import DETAIL_QUERIES
+from tests.assessments.people.test_person_record import DETAIL_QUERIES
 from tests.factories import PersonFactory, member
 
 pytestmark = pytest.mark.django_db
