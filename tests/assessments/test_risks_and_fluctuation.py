@@ -8,7 +8,7 @@ from assessments import eligibility, services
 from assessments.legal import Risk
 from assessments.legal_forms import FluctuationForm, RiskForm
 from assessments.models import Assessment
-from tests.assessments.assessment_posts import (
+from tests.assessments.assessment_pages.posts import (
     detail_url,
     section_post,
     section_url,

@@ -9,7 +9,7 @@ from django_scopes import scope, scopes_disabled
 
 from assessments import services
 from sites.permissions import Role
-from tests.assessments.assessment_posts import (
+from tests.assessments.assessment_pages.posts import (
     CARER,
     HTMX,
     detail_url,

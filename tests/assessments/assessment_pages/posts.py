@@ -1,5 +1,5 @@
 """What a browser posts to an assessment's pages, and their addresses: shared by
-the assessment page tests (test_assessment_*.py, test_risks_and_fluctuation.py)."""
+the assessment page tests (here and test_risks_and_fluctuation.py)."""
 
 from django import forms
 from django_scopes import scope, scopes_disabled

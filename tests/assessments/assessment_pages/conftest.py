@@ -5,7 +5,7 @@ import pytest
 from django_scopes import scopes_disabled
 
 from assessments import services
-from tests.assessments.assessment_posts import NEEDS
+from tests.assessments.assessment_pages.posts import NEEDS
 from tests.factories import PersonFactory
 
 

@@ -8,7 +8,7 @@ from assessments import services
 from assessments.models import Assessment
 from sites.models import AuditEvent
 from sites.permissions import Role
-from tests.assessments.assessment_posts import (
+from tests.assessments.assessment_pages.posts import (
     CARER,
     NEEDS,
     detail_url,

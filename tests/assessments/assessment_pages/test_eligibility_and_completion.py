@@ -6,7 +6,7 @@ from django_scopes import scope, scopes_disabled
 
 from assessments import services
 from assessments.models import Addendum, Assessment
-from tests.assessments.assessment_posts import (
+from tests.assessments.assessment_pages.posts import (
     HTMX,
     detail_url,
     no_impact,
