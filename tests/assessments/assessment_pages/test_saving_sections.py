@@ -19,11 +19,7 @@ from tests.assessments.assessment_pages.posts import (
     stored,
     unable,
 )
-from tests.factories import (
-    CarerLinkFactory,
-    StandardServiceFactory,
-    member,
-)
+from tests.factories import CarerLinkFactory, StandardServiceFactory, member
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,7 @@ from django_scopes import scopes_disabled
 
 from assessments import legal_forms as f
 from assessments import legal_services
-from assessments.legal import (
-    Consent,
-    Contact,
-)
+from assessments.legal import Consent, Contact
 from sites.models import AuditEvent
 from sites.phones import format_phone
 from tests.assessments.legal_record.legal_pages import (

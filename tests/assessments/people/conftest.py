@@ -3,10 +3,7 @@
 import pytest
 from django_scopes import scopes_disabled
 
-from tests.factories import (
-    PersonFactory,
-    valid_nhs_number,
-)
+from tests.factories import PersonFactory, valid_nhs_number
 
 
 @pytest.fixture

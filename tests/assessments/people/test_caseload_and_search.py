@@ -9,12 +9,7 @@ from django_scopes import scopes_disabled
 
 from assessments.views import PAGE_SIZE
 from sites.permissions import Role
-from tests.factories import (
-    MembershipFactory,
-    PersonFactory,
-    member,
-    valid_nhs_number,
-)
+from tests.factories import MembershipFactory, PersonFactory, member, valid_nhs_number
 from tests.helpers import url
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,7 @@ from django_scopes import scope, scopes_disabled
 from assessments import services
 from assessments.models import Assessment, CarerLink, Person
 from sites.models import AuditEvent
-from tests.factories import (
-    CarerLinkFactory,
-    PersonFactory,
-    valid_nhs_number,
-)
+from tests.factories import CarerLinkFactory, PersonFactory, valid_nhs_number
 from tests.helpers import url
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,7 @@ import pytest
 
 from assessments import services
 from tests.assessments.services.service_calls import NEEDS
-from tests.factories import (
-    CarerLinkFactory,
-    PersonFactory,
-)
+from tests.factories import CarerLinkFactory, PersonFactory
 
 
 @pytest.fixture

@@ -7,11 +7,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.domains import AdultOutcome, CarerOutcome, WellbeingArea
-from assessments.models import (
-    Addendum,
-    Assessment,
-    OutcomeRating,
-)
+from assessments.models import Addendum, Assessment, OutcomeRating
 from sites.models import AuditEvent
 from tests.assessments.services.service_calls import (
     CARER,
