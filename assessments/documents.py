@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sites.audit import record_event
-from sites.models import AuditEvent, SiteScoped
+from sites.models import AuditEvent, SiteScoped, named_user
 from sites.shortcuts import lock_row
 
 STORAGE = "documents"
@@ -178,13 +178,7 @@ class Document(SiteScoped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    deleted_by = named_user()
     delete_reason = models.TextField("Why it is being deleted", blank=True)
 
     class Meta:

@@ -15,7 +15,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
+from sites.models import (
+    SiteScoped,
+    SiteScopedQuerySet,
+    Versioned,
+    named_user,
+    scoped_manager,
+)
 from sites.phones import PHONE_HELP, validate_phone
 from sites.text import shorten
 
@@ -78,13 +84,7 @@ class Consent(PersonRecord):
         help_text="Fill in if they have since taken their consent back.",
     )
     withdrawal_note = models.TextField("What they said when withdrawing", blank=True)
-    withdrawal_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    withdrawal_recorded_by = named_user()
 
     class Meta:
         ordering = ["-decided_on", "-id"]

@@ -7,7 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 
-from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
+from sites.models import (
+    SiteScoped,
+    SiteScopedQuerySet,
+    Versioned,
+    named_user,
+    scoped_manager,
+)
 from sites.money import amount_validators, format_gbp
 from sites.text import shorten
 from sites.workflow import Step, Workflow
@@ -128,13 +134,7 @@ class Person(SiteScoped, Versioned):
         help_text="E.g. hearing loss, preferred language, easy read, interpreter.",
     )
     advocate_involved = models.BooleanField("An advocate is involved", default=False)
-    allocated_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    allocated_worker = named_user()
 
     # No silent duplicates (assessments/duplicates.py). The form's one-time token: a
     # second post of the same form (a double click) finds the record the first made.
@@ -156,13 +156,7 @@ class Person(SiteScoped, Versioned):
         help_text="The record this one was merged into: everything now lives there.",
     )
     merged_at = models.DateTimeField(null=True, blank=True)
-    merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    merged_by = named_user()
 
     objects = scoped_manager(PersonQuerySet)
 
@@ -487,26 +481,14 @@ class Assessment(SiteScoped):
         blank=True,
         help_text="How often, how long a bad spell lasts, what it is like at worst.",
     )
-    eligibility_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    eligibility_confirmed_by = named_user()
     eligibility_confirmed_at = models.DateTimeField(null=True, blank=True)
     eligibility_result = models.BooleanField(
         null=True, blank=True, help_text="The result the officer confirmed."
     )
     eligibility_note = models.TextField("Officer's note on eligibility", blank=True)
 
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    completed_by = named_user()
     completed_at = models.DateTimeField(null=True, blank=True)
 
     objects = scoped_manager(AssessmentQuerySet)

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from sites.models import SiteScoped, SiteScopedQuerySet, scoped_manager
+from sites.models import SiteScoped, SiteScopedQuerySet, named_user, scoped_manager
 
 PERSON = "assessments.Person"
 DEFAULT_YEARS = 8
@@ -86,13 +86,7 @@ class LegalHold(SiteScoped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     placed_at = models.DateTimeField()
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    released_by = named_user()
     released_at = models.DateTimeField(null=True, blank=True)
     release_note = models.TextField("Why the hold is released", blank=True)
 
@@ -117,14 +111,7 @@ class RetentionRun(SiteScoped):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     run_on = models.DateField()
-    ran_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Empty when the monthly run made it.",
-    )
+    ran_by = named_user(help_text="Empty when the monthly run made it.")
     # Computed data, replaced by the next run: no change history.
     history = None
 

@@ -19,7 +19,7 @@ from sites.csvsafe import csv_response
 from sites.decorators import require_rule
 from sites.forms import add_service_errors
 from sites.models import AuditEvent
-from sites.permissions import ROLE_CAPABILITIES, Role, allows, rule
+from sites.permissions import ROLE_CAPABILITIES, allows, allows_at_site, rule
 from sites.programmes import (
     CollaborativeMeeting,
     EvaluationAnswer,
@@ -368,17 +368,14 @@ def meeting_pack(request, programme_slug, code):
 
 def may_answer_for(request, participant) -> bool:
     """Who may write a site's evaluation: the programme's coordinators, the site's
-    project coordinator or sponsor, or its site coordinators and senior managers."""
+    project coordinator or sponsor, or a member whose roles at the site satisfy the
+    rule ``answer_site_evaluation`` (its site coordinators and senior managers)."""
     if allows(request, "run_programme"):
         return True
     user = request.user
     if user.pk in {participant.project_coordinator_id, participant.sponsor_id}:
         return True
-    return any(
-        m.site_id == participant.site_id
-        and m.role in {Role.SITE_COORDINATOR, Role.SENIOR_MANAGER}
-        for m in getattr(request, "all_memberships", ())
-    )
+    return allows_at_site(request, "answer_site_evaluation", participant.site_id)
 
 
 def _evaluation_context(request, programme):

@@ -7,7 +7,13 @@ from django.db import models
 from django.db.models import Q
 
 from assessments.models import Assessment, DesiredOutcome, Person, StandardService
-from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
+from sites.models import (
+    SiteScoped,
+    SiteScopedQuerySet,
+    Versioned,
+    named_user,
+    scoped_manager,
+)
 from sites.money import amount_validators, check_total, format_gbp
 from sites.permissions import Role
 from sites.text import shorten
@@ -316,22 +322,10 @@ class CarePlan(SiteScoped, Versioned):
     # Routing and approval, set by services only.
     route = models.CharField(max_length=20, choices=Route.choices, blank=True)
     routing_reasons = models.JSONField(default=list, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = named_user()
     submitted_at = models.DateTimeField(null=True, blank=True)
     needs_panel_since = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    approved_by = named_user()
     approved_at = models.DateTimeField(null=True, blank=True)
     approval_note = models.TextField(blank=True)
     authorised_weekly = models.DecimalField(
@@ -668,13 +662,7 @@ class Review(SiteScoped):
         "The person's view of how things are going", blank=True
     )
     notes = models.TextField(blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    completed_by = named_user()
     completed_at = models.DateTimeField(null=True, blank=True)
 
     objects = scoped_manager(ReviewQuerySet)

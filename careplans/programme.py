@@ -14,7 +14,13 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Assessment, DesiredOutcome, Person
-from sites.models import SiteScoped, SiteScopedQuerySet, Versioned, scoped_manager
+from sites.models import (
+    SiteScoped,
+    SiteScopedQuerySet,
+    Versioned,
+    named_user,
+    scoped_manager,
+)
 from sites.programmes import CollaborativeMeeting, Programme
 from sites.text import shorten
 from sites.workflow import Step, Workflow
@@ -106,23 +112,11 @@ class ProgrammeCase(SiteScoped, Versioned):
     consent_note = models.TextField(
         blank=True, help_text="Who agreed, or why consent is not needed."
     )
-    consent_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    consent_recorded_by = named_user()
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     # Taken out of the programme (withdrawn or not included after all): who and when.
     # ``decided_*`` stay the inclusion; ``status_reason`` says why it was taken out.
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    withdrawn_by = named_user()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     objects = scoped_manager(ProgrammeCaseQuerySet)
@@ -437,21 +431,9 @@ class CaseStudy(SiteScoped, Versioned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = named_user()
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    approved_by = named_user()
     approved_at = models.DateTimeField(null=True, blank=True)
     presented_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)

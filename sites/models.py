@@ -32,6 +32,21 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def named_user(**options):
+    """A user a record names: who took a step (``completed_by``), or whom it is given
+    to (``allocated_worker``). Empty until named; kept with the record
+    (``PROTECT``: care records and their authors never go by cascade); no reverse
+    accessor, as nothing reads a user's records back through it."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **options,
+    )
+
+
 class Site(models.Model):
     """An organisation taking part: each sees only its own people."""
 
@@ -437,13 +452,7 @@ class AuditEvent(models.Model):
     site = models.ForeignKey(
         Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    user = named_user()
     # Programme-level events (a print of a shared case study, a meeting pack) name
     # the programme; site is then the site whose data it was, if any.
     programme = models.ForeignKey(

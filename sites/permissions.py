@@ -67,6 +67,8 @@ CAPABILITIES: dict[str, str] = {
     "coordinator)",
     "start_programme": "Start a collaborative programme from their site (and "
     "coordinate it)",
+    "answer_site_evaluation": "Write their site's answers to the evaluation of a "
+    "programme it takes part in",
     # The collaborative programme's own pages (/p/<programme>/), which span sites.
     "view_programme": "See a programme they take part in: schedule, meetings, shared "
     "case studies, figures",
@@ -108,6 +110,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "view_audit",
             "view_case_studies",
             "start_programme",
+            "answer_site_evaluation",
             "answer_subject_access",
             "export_site",
             "manage_retention",
@@ -119,7 +122,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # The coordinator collates pseudonymised programme data, not casework: case-study
     # drafts are already pseudonymised text, so they need no view_people.
     Role.SITE_COORDINATOR: frozenset(
-        _EVERYONE | {"view_case_studies", "approve_case_study", "start_programme"}
+        _EVERYONE
+        | {
+            "view_case_studies",
+            "approve_case_study",
+            "start_programme",
+            "answer_site_evaluation",
+        }
     ),
 }
 
@@ -441,6 +450,13 @@ RULES: dict[str, Rule] = _rules(
         all_of={"answer_subject_access", "view_people"},
     ),
     _write(
+        "answer_site_evaluation",
+        "Write the answers of a site where they hold this role to the evaluation of "
+        "a programme it takes part in (also the site's project coordinator and "
+        "sponsor, and the programme's coordinators)",
+        all_of={"answer_site_evaluation"},
+    ),
+    _write(
         "run_programme",
         "Set up and run a programme: participating sites, schedule, meetings, the "
         "two tables, evaluation",
@@ -460,6 +476,16 @@ def rule(name: str) -> Rule:
 def allows(request, name: str) -> bool:
     """Whether the signed-in member may do ``name`` at the request's site."""
     return rule(name).allows(getattr(request, "capabilities", frozenset()))
+
+
+def allows_at_site(request, name: str, site_id) -> bool:
+    """Whether the member's roles at another site than the request's (one of
+    ``request.all_memberships``) satisfy the rule: for programme pages, which span
+    sites and have no site of their own."""
+    roles = [
+        m.role for m in getattr(request, "all_memberships", ()) if m.site_id == site_id
+    ]
+    return rule(name).allows(capabilities_for(roles))
 
 
 def roles_allowed(name: str) -> list[str]:

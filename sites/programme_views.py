@@ -9,12 +9,14 @@ is started from a site.
 """
 
 import uuid
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -93,6 +95,79 @@ def _data(request):
     return request.POST if request.method == "POST" else restore_input(request)
 
 
+def _form_page(
+    request, form, save, *, done, then, template, context, edit=None, latest=None
+):
+    """The one shape of every add and edit page here. On a valid POST the service
+    saves, ``save(by=…, **cleaned_data)``, and the page says so (``done``) and moves
+    on (``then``, an address; each may be a function of what was saved); a refusal
+    puts the service's message on the form, nothing typed lost.
+
+    An edit page passes its ``VersionedEdit``: the service is given the version the
+    form was loaded at, and a stale refusal also shows what was saved since
+    (``latest``, a function that reads it)."""
+    if request.method == "POST" and form.is_valid():
+        versioned = {} if edit is None else {"expected_version": edit.version}
+        try:
+            saved = save(by=request.user, **versioned, **form.cleaned_data)
+        except ValidationError as error:
+            if edit is None:
+                add_service_errors(form, error)
+            else:
+                edit.refused(error, form=form, latest=latest)
+        else:
+            messages.success(request, done(saved) if callable(done) else done)
+            return HttpResponseRedirect(then(saved) if callable(then) else then)
+    shown = {"form": form} if edit is None else {"form": form, "edit": edit}
+    return render(request, template, {**context, **shown})
+
+
+def _edit_form(request, record, make_form, **kwargs):
+    """An edit page's form, bound to what was posted (or kept across a time-out), and
+    its optimistic lock at the version the form was loaded at."""
+    data = _data(request)
+    form = make_form(data, instance=record, **kwargs)
+    return form, VersionedEdit.start(record.version, data)
+
+
+def _step(request, act, record, done, **kwargs):
+    """A button's action on one record: the service acts (a message says so) or
+    refuses (a message says why)."""
+    try:
+        act(record, by=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, done)
+
+
+def _remove(request, record, remove, *, done, then):
+    """A remove button: the record goes if it is still at the version its page
+    showed (``_step``), then back to ``then``."""
+    _step(request, remove, record, done, expected_version=posted_version(request.POST))
+    return HttpResponseRedirect(then)
+
+
+# Where the pages go next.
+def _home(programme_slug):
+    return reverse("programme_home", kwargs={"programme_slug": programme_slug})
+
+
+def _schedule(programme_slug):
+    return reverse("schedule", kwargs={"programme_slug": programme_slug})
+
+
+def _meeting_page(programme_slug, code):
+    return reverse(
+        "programme_meeting_detail",
+        kwargs={"programme_slug": programme_slug, "code": code},
+    )
+
+
+def _tables(programme_slug):
+    return reverse("programme_tables", kwargs={"programme_slug": programme_slug})
+
+
 # --- Starting a programme (a site page) -------------------------------------------------
 
 
@@ -101,24 +176,16 @@ def _data(request):
 @require_rule("start_programmes")
 def programme_create(request, site_slug):
     """Start a programme from this site; whoever starts it coordinates it."""
-    form = NewProgrammeForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        team_name = fields.pop("team_name")
-        try:
-            programme = services.create_programme(
-                by=request.user, site=request.site, team_name=team_name, **fields
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "The programme is set up, with its schedule from the template. "
-                "Add the other sites taking part next.",
-            )
-            return redirect("programme_home", programme_slug=programme.slug)
-    return render(request, "programmes/programme_create.html", {"form": form})
+    return _form_page(
+        request,
+        NewProgrammeForm(_data(request)),
+        partial(services.create_programme, site=request.site),
+        done="The programme is set up, with its schedule from the template. "
+        "Add the other sites taking part next.",
+        then=lambda programme: _home(programme.slug),
+        template="programmes/programme_create.html",
+        context={},
+    )
 
 
 # --- The programme --------------------------------------------------------------------
@@ -194,28 +261,17 @@ def programme_home(request, programme_slug):
 @require_rule("run_programme")
 def programme_edit(request, programme_slug):
     programme = request.programme
-    data = _data(request)
-    form = ProgrammeForm(data, instance=programme)
-    edit = VersionedEdit.start(programme.version, data)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_programme(
-                programme,
-                by=request.user,
-                expected_version=edit.version,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            edit.refused(
-                error, form=form, latest=lambda: Programme.objects.get(pk=programme.pk)
-            )
-        else:
-            messages.success(request, "The programme's details have been saved.")
-            return redirect("programme_home", programme_slug=programme_slug)
-    return render(
+    form, edit = _edit_form(request, programme, ProgrammeForm)
+    return _form_page(
         request,
-        "programmes/programme_form.html",
-        {"programme": programme, "form": form, "edit": edit},
+        form,
+        partial(services.update_programme, programme),
+        edit=edit,
+        latest=lambda: Programme.objects.get(pk=programme.pk),
+        done="The programme's details have been saved.",
+        then=_home(programme_slug),
+        template="programmes/programme_form.html",
+        context={"programme": programme},
     )
 
 
@@ -250,29 +306,20 @@ def programme_move(request, programme_slug):
 @require_rule("run_programme")
 def participant_add(request, programme_slug):
     programme = request.programme
-    form = AddSiteForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            participant = services.add_site(
-                programme, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{participant.site.name} takes part. Name its advisor and project "
-                "coordinator next.",
-            )
-            return redirect(
-                "participant_edit",
-                programme_slug=programme_slug,
-                site=participant.site.slug,
-            )
-    return render(
+    return _form_page(
         request,
-        "programmes/participant_add.html",
-        {"programme": programme, "form": form},
+        AddSiteForm(request.POST or None, programme=programme),
+        partial(services.add_site, programme),
+        done=lambda participant: (
+            f"{participant.site.name} takes part. Name its "
+            "advisor and project coordinator next."
+        ),
+        then=lambda participant: reverse(
+            "participant_edit",
+            kwargs={"programme_slug": programme_slug, "site": participant.site.slug},
+        ),
+        template="programmes/participant_add.html",
+        context={"programme": programme},
     )
 
 
@@ -283,38 +330,20 @@ def participant_edit(request, programme_slug, site):
     """A site's part: team, advisor, project coordinator, team manager, sponsor (from
     that site's staff), the day the brief was issued."""
     participant = _participant(request, site)
-    data = _data(request)
     members = services.site_members(participant.site)
-    form = ParticipantForm(data, instance=participant, members=members)
-    edit = VersionedEdit.start(participant.version, data)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_participant(
-                participant,
-                by=request.user,
-                expected_version=edit.version,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            edit.refused(
-                error,
-                form=form,
-                latest=lambda: ProgrammeSite.objects.select_related(
-                    *services.PEOPLE_FIELDS
-                ).get(pk=participant.pk),
-            )
-        else:
-            messages.success(request, f"{participant.site.name}'s part is saved.")
-            return redirect("programme_home", programme_slug=programme_slug)
-    return render(
+    form, edit = _edit_form(request, participant, ParticipantForm, members=members)
+    return _form_page(
         request,
-        "programmes/participant_form.html",
-        {
-            "programme": request.programme,
-            "participant": participant,
-            "form": form,
-            "edit": edit,
-        },
+        form,
+        partial(services.update_participant, participant),
+        edit=edit,
+        latest=lambda: ProgrammeSite.objects.select_related(
+            *services.PEOPLE_FIELDS
+        ).get(pk=participant.pk),
+        done=f"{participant.site.name}'s part is saved.",
+        then=_home(programme_slug),
+        template="programmes/participant_form.html",
+        context={"programme": request.programme, "participant": participant},
     )
 
 
@@ -425,19 +454,14 @@ def schedule(request, programme_slug):
 @require_rule("run_programme")
 def milestone_add(request, programme_slug):
     programme = request.programme
-    form = MilestoneForm(_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_milestone(programme, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The milestone is added to the schedule.")
-            return redirect("schedule", programme_slug=programme_slug)
-    return render(
+    return _form_page(
         request,
-        "programmes/milestone_form.html",
-        {"programme": programme, "form": form, "milestone": None},
+        MilestoneForm(_data(request)),
+        partial(services.add_milestone, programme),
+        done="The milestone is added to the schedule.",
+        then=_schedule(programme_slug),
+        template="programmes/milestone_form.html",
+        context={"programme": programme, "milestone": None},
     )
 
 
@@ -447,44 +471,30 @@ def milestone_add(request, programme_slug):
 def milestone_edit(request, programme_slug, code):
     programme = request.programme
     milestone = _one(programme.milestones.all(), code=code)
-    data = _data(request)
-    form = MilestoneForm(data, instance=milestone)
-    edit = VersionedEdit.start(milestone.version, data)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_milestone(
-                milestone,
-                by=request.user,
-                expected_version=edit.version,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            edit.refused(
-                error, form=form, latest=lambda: Milestone.objects.get(pk=milestone.pk)
-            )
-        else:
-            messages.success(request, "The milestone is saved.")
-            return redirect("schedule", programme_slug=programme_slug)
-    return render(
+    form, edit = _edit_form(request, milestone, MilestoneForm)
+    return _form_page(
         request,
-        "programmes/milestone_form.html",
-        {"programme": programme, "form": form, "milestone": milestone, "edit": edit},
+        form,
+        partial(services.update_milestone, milestone),
+        edit=edit,
+        latest=lambda: Milestone.objects.get(pk=milestone.pk),
+        done="The milestone is saved.",
+        then=_schedule(programme_slug),
+        template="programmes/milestone_form.html",
+        context={"programme": programme, "milestone": milestone},
     )
 
 
 @require_POST
 @require_rule("run_programme")
 def milestone_remove(request, programme_slug, code):
-    milestone = _one(request.programme.milestones.all(), code=code)
-    try:
-        services.remove_milestone(
-            milestone, by=request.user, expected_version=posted_version(request.POST)
-        )
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, "The milestone is removed from the schedule.")
-    return redirect("schedule", programme_slug=programme_slug)
+    return _remove(
+        request,
+        _one(request.programme.milestones.all(), code=code),
+        services.remove_milestone,
+        done="The milestone is removed from the schedule.",
+        then=_schedule(programme_slug),
+    )
 
 
 # --- Collaborative meetings -------------------------------------------------------------
@@ -541,25 +551,14 @@ def programme_meeting_create(request, programme_slug):
         sites=sites,
         initial={"title": "Collaborative meeting", "sites": list(sites)},
     )
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        try:
-            meeting = services.schedule_meeting(
-                programme, by=request.user, sites=fields.pop("sites"), **fields
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The meeting is planned.")
-            return redirect(
-                "programme_meeting_detail",
-                programme_slug=programme_slug,
-                code=meeting.code,
-            )
-    return render(
+    return _form_page(
         request,
-        "programmes/meeting_form.html",
-        {"programme": programme, "form": form, "meeting": None},
+        form,
+        partial(services.schedule_meeting, programme),
+        done="The meeting is planned.",
+        then=lambda meeting: _meeting_page(programme_slug, meeting.code),
+        template="programmes/meeting_form.html",
+        context={"programme": programme, "meeting": None},
     )
 
 
@@ -600,48 +599,25 @@ def programme_meeting_detail(request, programme_slug, code):
 def programme_meeting_edit(request, programme_slug, code):
     programme = request.programme
     meeting = _one(_meetings(programme), code=code)
-    data = _data(request)
-    form = MeetingForm(data, instance=meeting, sites=_programme_sites(programme))
-    edit = VersionedEdit.start(meeting.version, data)
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        try:
-            services.update_meeting(
-                meeting,
-                by=request.user,
-                expected_version=edit.version,
-                sites=fields.pop("sites"),
-                **fields,
-            )
-        except ValidationError as error:
-            edit.refused(
-                error,
-                form=form,
-                latest=lambda: CollaborativeMeeting.objects.get(pk=meeting.pk),
-            )
-        else:
-            messages.success(request, "The meeting is saved.")
-            return redirect(
-                "programme_meeting_detail", programme_slug=programme_slug, code=code
-            )
-    return render(
+    sites = _programme_sites(programme)
+    form, edit = _edit_form(request, meeting, MeetingForm, sites=sites)
+    return _form_page(
         request,
-        "programmes/meeting_form.html",
-        {"programme": programme, "form": form, "meeting": meeting, "edit": edit},
+        form,
+        partial(services.update_meeting, meeting),
+        edit=edit,
+        latest=lambda: CollaborativeMeeting.objects.get(pk=meeting.pk),
+        done="The meeting is saved.",
+        then=_meeting_page(programme_slug, code),
+        template="programmes/meeting_form.html",
+        context={"programme": programme, "meeting": meeting},
     )
 
 
 def _meeting_step(request, programme_slug, code, act, done):
     meeting = _one(request.programme.meetings.all(), code=code)
-    try:
-        act(meeting, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, done)
-    return redirect(
-        "programme_meeting_detail", programme_slug=programme_slug, code=code
-    )
+    _step(request, act, meeting, done)
+    return HttpResponseRedirect(_meeting_page(programme_slug, code))
 
 
 @require_POST
@@ -716,10 +692,6 @@ def programme_tables(request, programme_slug):
     )
 
 
-def _table_redirect(programme_slug):
-    return redirect("programme_tables", programme_slug=programme_slug)
-
-
 def _site_initial(request):
     """?site=<slug> preselects a site's table (only one of the programme's)."""
     slug = request.GET.get("site")
@@ -739,18 +711,14 @@ def planning_row_add(request, programme_slug):
         sites=_programme_sites(programme),
         initial=_site_initial(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_planning_row(programme, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The row is added.")
-            return _table_redirect(programme_slug)
-    return render(
+    return _form_page(
         request,
-        "programmes/planningrow_form.html",
-        {"programme": programme, "form": form, "row": None},
+        form,
+        partial(services.add_planning_row, programme),
+        done="The row is added.",
+        then=_tables(programme_slug),
+        template="programmes/planningrow_form.html",
+        context={"programme": programme, "row": None},
     )
 
 
@@ -760,45 +728,31 @@ def planning_row_add(request, programme_slug):
 def planning_row_edit(request, programme_slug, code):
     programme = request.programme
     row = _one(programme.planning_rows.select_related("site"), code=code)
-    data = _data(request)
-    form = PlanningRowForm(data, instance=row, sites=_programme_sites(programme))
-    edit = VersionedEdit.start(row.version, data)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_planning_row(
-                row, by=request.user, expected_version=edit.version, **form.cleaned_data
-            )
-        except ValidationError as error:
-            edit.refused(
-                error,
-                form=form,
-                latest=lambda: PlanningRow.objects.select_related("site").get(
-                    pk=row.pk
-                ),
-            )
-        else:
-            messages.success(request, "The row is saved.")
-            return _table_redirect(programme_slug)
-    return render(
+    sites = _programme_sites(programme)
+    form, edit = _edit_form(request, row, PlanningRowForm, sites=sites)
+    return _form_page(
         request,
-        "programmes/planningrow_form.html",
-        {"programme": programme, "form": form, "row": row, "edit": edit},
+        form,
+        partial(services.update_planning_row, row),
+        edit=edit,
+        latest=lambda: PlanningRow.objects.select_related("site").get(pk=row.pk),
+        done="The row is saved.",
+        then=_tables(programme_slug),
+        template="programmes/planningrow_form.html",
+        context={"programme": programme, "row": row},
     )
 
 
 @require_POST
 @require_rule("run_programme")
 def planning_row_remove(request, programme_slug, code):
-    row = _one(request.programme.planning_rows.all(), code=code)
-    try:
-        services.remove_planning_row(
-            row, by=request.user, expected_version=posted_version(request.POST)
-        )
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, "The row is removed.")
-    return _table_redirect(programme_slug)
+    return _remove(
+        request,
+        _one(request.programme.planning_rows.all(), code=code),
+        services.remove_planning_row,
+        done="The row is removed.",
+        then=_tables(programme_slug),
+    )
 
 
 def _learning_form(request, data, **kwargs):
@@ -825,27 +779,21 @@ def learning_point_add(request, programme_slug):
         meeting = programme.meetings.filter(code__in=_uuids(meeting_code)).first()
         if meeting is not None:
             initial["meeting"] = meeting
-    form = _learning_form(request, _data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            point = services.add_learning_point(
-                programme, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The learning point is added.")
-            if point.meeting_id:
-                return redirect(
-                    "programme_meeting_detail",
-                    programme_slug=programme_slug,
-                    code=point.meeting.code,
-                )
-            return _table_redirect(programme_slug)
-    return render(
+
+    def then(point):
+        """Back to the meeting the point was learnt at, else to the tables."""
+        if point.meeting_id:
+            return _meeting_page(programme_slug, point.meeting.code)
+        return _tables(programme_slug)
+
+    return _form_page(
         request,
-        "programmes/learningpoint_form.html",
-        {"programme": programme, "form": form, "point": None},
+        _learning_form(request, _data(request), initial=initial),
+        partial(services.add_learning_point, programme),
+        done="The learning point is added.",
+        then=then,
+        template="programmes/learningpoint_form.html",
+        context={"programme": programme, "point": None},
     )
 
 
@@ -866,32 +814,19 @@ def learning_point_edit(request, programme_slug, code):
         programme.learning_points.select_related("site", "meeting", "responsible"),
         code=code,
     )
-    data = _data(request)
-    form = _learning_form(request, data, instance=point)
-    edit = VersionedEdit.start(point.version, data)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_learning_point(
-                point,
-                by=request.user,
-                expected_version=edit.version,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            edit.refused(
-                error,
-                form=form,
-                latest=lambda: LearningPoint.objects.select_related(
-                    "site", "meeting", "responsible"
-                ).get(pk=point.pk),
-            )
-        else:
-            messages.success(request, "The learning point is saved.")
-            return _table_redirect(programme_slug)
-    return render(
+    form, edit = _edit_form(request, point, partial(_learning_form, request))
+    return _form_page(
         request,
-        "programmes/learningpoint_form.html",
-        {"programme": programme, "form": form, "point": point, "edit": edit},
+        form,
+        partial(services.update_learning_point, point),
+        edit=edit,
+        latest=lambda: LearningPoint.objects.select_related(
+            "site", "meeting", "responsible"
+        ).get(pk=point.pk),
+        done="The learning point is saved.",
+        then=_tables(programme_slug),
+        template="programmes/learningpoint_form.html",
+        context={"programme": programme, "point": point},
     )
 
 
@@ -900,14 +835,13 @@ def learning_point_edit(request, programme_slug, code):
 def learning_point_done(request, programme_slug, code):
     """The owner of an action marks it done (from their home page or the tables)."""
     point = _one(request.programme.learning_points.all(), code=code)
-    try:
-        services.mark_action_done(
-            point, by=request.user, may_run=allows(request, "run_programme")
-        )
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, "The action is marked done.")
+    _step(
+        request,
+        services.mark_action_done,
+        point,
+        "The action is marked done.",
+        may_run=allows(request, "run_programme"),
+    )
     if request.POST.get("back") == "home":
         return redirect("home")
-    return _table_redirect(programme_slug)
+    return HttpResponseRedirect(_tables(programme_slug))

@@ -19,7 +19,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 # sites.models imports this module at its end, once Versioned and AuditEvent exist.
-from .models import Versioned
+from .models import Versioned, named_user
 from .text import shorten
 from .workflow import Step, Workflow
 
@@ -145,13 +145,7 @@ class Programme(Versioned, models.Model):
         max_length=20, choices=Status.choices, default=Status.PLANNING
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    status_changed_by = named_user()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -232,37 +226,14 @@ class ProgrammeSite(Versioned, models.Model):
         "sites.Site", on_delete=models.PROTECT, related_name="programme_places"
     )
     team_name = models.CharField("Team", max_length=200)
-    advisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="A practitioner from the team who advises the coordinator.",
+    advisor = named_user(
+        help_text="A practitioner from the team who advises the coordinator."
     )
-    project_coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Collates the site's data; ideally from outside the team.",
+    project_coordinator = named_user(
+        help_text="Collates the site's data; ideally from outside the team."
     )
-    team_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    sponsor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="Senior-manager sponsor",
-    )
+    team_manager = named_user()
+    sponsor = named_user(verbose_name="Senior-manager sponsor")
     brief_issued_on = models.DateField(
         "Practitioner brief issued on", null=True, blank=True
     )
@@ -465,13 +436,7 @@ class CollaborativeMeeting(Versioned, models.Model):
         max_length=10, choices=Status.choices, default=Status.PLANNED
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    status_changed_by = named_user()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -622,13 +587,7 @@ class EvaluationAnswer(Versioned, models.Model):
     )
     question = models.CharField(max_length=20, choices=EvaluationQuestion.choices)
     answer = models.TextField(blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    answered_by = named_user()
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from .job_models import Job
-from .models import SiteScoped
+from .models import SiteScoped, named_user
 from .workflow import Step, Workflow
 
 
@@ -81,13 +81,7 @@ class SubjectAccessRequest(SiteScoped):
         Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    answered_by = named_user()
     sent_how = models.CharField(
         "How the copy was sent",
         max_length=200,

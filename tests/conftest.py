@@ -5,13 +5,39 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from hypothesis import HealthCheck, settings
 
+from assessments.documents import attach_document
+from assessments.legal import Contact
+from assessments.legal_services import send_eligibility_letter
+from assessments.models import Assessment
+from assessments.services import start_assessment
+from careplans.models import Response, Review
+from careplans.programme import (
+    CaseStudy,
+    ProgrammeCase,
+    PublishedCaseStudy,
+    UnmetWant,
+)
+from careplans.services import create_plan, save_response
+from panels.models import Decision, Panel, PanelItem, PanelMeeting
+from sites.models import Job, Notification
+from sites.notify import notify
 from sites.permissions import Role
+from sites.subject_access_services import record_request
+from tests.factories import (
+    PersonFactory,
+    ProgrammeFactory,
+    ProgrammeSiteFactory,
+    programme_records,
+)
+from tests.plan_factories import completed_assessment
 
-from .factories import SiteFactory, member
+from .demo_snapshot import remember_migrated_state, seed_demo
+from .factories import MembershipFactory, SiteFactory, member
 
 # Property tests check correctness, not speed: on a loaded CI machine a database
 # round-trip can take longer than Hypothesis's default 200 ms deadline, which made
@@ -29,8 +55,6 @@ settings.load_profile("carehub")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database as migrations made it is copied aside, for the demo's
     snapshot (tests/demo_snapshot.py) to start from."""
-    from .demo_snapshot import remember_migrated_state
-
     with django_db_blocker.unblock():
         remember_migrated_state()
 
@@ -38,8 +62,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo_data(db):
     """The demo's data (seeded once per test process, copied back after that)."""
-    from .demo_snapshot import seed_demo
-
     seed_demo()
 
 
@@ -82,8 +104,6 @@ def advisor(site_a):
 def outsider(site_b):
     """A member of the other site, with every role there."""
     user = member(site_b, Role.SENIOR_MANAGER, "outsider-b")
-    from .factories import MembershipFactory
-
     for role in Role:
         if role != Role.SENIOR_MANAGER:
             MembershipFactory(user=user, site=site_b, role=role)
@@ -112,23 +132,11 @@ def login(client, user):
 def records(site_a, officer):
     """One of every kind of record, at site A (the isolation matrix builds its
     URLs from these)."""
-    from assessments.models import Assessment
-    from assessments.services import start_assessment
-    from careplans.models import Response, Review
-    from careplans.services import create_plan, save_response
-    from panels.models import Decision, Panel, PanelItem, PanelMeeting
-    from sites.models import Notification
-    from sites.notify import notify
-    from tests.factories import PersonFactory
-    from tests.plan_factories import completed_assessment
-
     with scopes_disabled():
         person = PersonFactory(site=site_a)
         assessment = start_assessment(
             person=person, kind=Assessment.Kind.NEEDS, by=officer
         )
-        from assessments.legal import Contact
-
         contact = Contact.objects.create(
             site=site_a,
             person=person,
@@ -138,13 +146,7 @@ def records(site_a, officer):
             recorded_by=officer,
         )
         done = completed_assessment(site_a, officer)
-        from assessments.legal_services import send_eligibility_letter
-
         letter = send_eligibility_letter(done, by=officer)
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from assessments.documents import attach_document
-
         document = attach_document(
             person=person,
             upload=SimpleUploadedFile("quote.pdf", b"%PDF-1.4\n%%EOF\n"),
@@ -197,22 +199,11 @@ def records(site_a, officer):
             days_waiting=3,
         )
         # A collaborative programme site A takes part in (site B does not).
-        from tests.factories import ProgrammeFactory, ProgrammeSiteFactory
-
         programme = ProgrammeFactory(slug="together", title="Together programme")
         ProgrammeSiteFactory(programme=programme, site=site_a)
-        from tests.factories import programme_records
-
         programme_parts = programme_records(programme, by=officer)
         # Its casework at site A: a programme case, a draft case study, something
         # wanted but not arranged, and a shared snapshot (issue 9).
-        from careplans.programme import (
-            CaseStudy,
-            ProgrammeCase,
-            PublishedCaseStudy,
-            UnmetWant,
-        )
-
         programme_case = ProgrammeCase.objects.create(
             site=site_a,
             programme=programme,
@@ -246,8 +237,6 @@ def records(site_a, officer):
             approved_on=timezone.localdate(),
         )
         # A finished background job of the officer's, with its download.
-        from sites.models import Job
-
         job = Job.objects.create(
             site=site_a,
             user=officer,
@@ -257,8 +246,6 @@ def records(site_a, officer):
             expires_at=timezone.now() + timedelta(days=7),
         )
         job.write_result("export.txt", b"exported", "text/plain")
-        from sites.subject_access_services import record_request
-
         subject_access_request = record_request(
             site=site_a,
             person_code=person.code,

@@ -13,6 +13,7 @@ that seed twice) still call `seed_demo`.
 import io
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -73,8 +74,6 @@ def _restore(tables):
 def _forget_process_state():
     """What the process remembers about rows by id (content types, cached figures)
     would be stale against rows with the same ids and codes but other contents."""
-    from django.contrib.contenttypes.models import ContentType
-
     ContentType.objects.clear_cache()
     for cache in caches.all():
         cache.clear()

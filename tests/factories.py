@@ -1,13 +1,24 @@
 """factory_boy factories. Names and numbers are obviously synthetic."""
 
+import datetime
 import functools
 
 import factory
 from django.contrib.auth import get_user_model
 from django_scopes import scopes_disabled
 
-from sites.models import Membership, Site
-from sites.permissions import Role
+from assessments import services
+from assessments.validators import nhs_number_is_valid
+from sites.models import (
+    CollaborativeMeeting,
+    LearningPoint,
+    Membership,
+    Milestone,
+    PlanningRow,
+    ProgrammeMembership,
+    Site,
+)
+from sites.permissions import PROGRAMME_COORDINATOR, Role
 
 TEST_PASSWORD = "test-password-not-real"
 
@@ -104,9 +115,6 @@ class ProgrammeSiteFactory(factory.django.DjangoModelFactory):
 
 def programme_coordinator(programme, username=None):
     """A user whose only role is coordinating ``programme`` (no site membership)."""
-    from sites.models import ProgrammeMembership
-    from sites.permissions import PROGRAMME_COORDINATOR
-
     kwargs = {"username": username} if username else {}
     user = UserFactory(**kwargs)
     ProgrammeMembership.objects.create(
@@ -118,10 +126,6 @@ def programme_coordinator(programme, username=None):
 def programme_records(programme, *, by):
     """One of each of a programme's own records (a milestone, a collaborative
     meeting, a planning row, a learning point), for the URL matrices."""
-    import datetime
-
-    from sites.models import CollaborativeMeeting, LearningPoint, Milestone, PlanningRow
-
     start = programme.start_date
     return {
         "milestone": Milestone.objects.create(
@@ -163,8 +167,6 @@ _NHS_BASE = 999_000_000
 
 def valid_nhs_number(n: int) -> str:
     """The n-th valid number in the 999 range that NHS England reserves for testing."""
-    from assessments.validators import nhs_number_is_valid
-
     candidate = _NHS_BASE + n * 7
     while True:
         digits = f"{candidate:09d}"
@@ -249,8 +251,6 @@ def record_eligible_answers(assessment, unable=2):
 @any_scope
 def make_ready_to_complete(assessment, by):
     """Everything completion needs, eligibility confirmed."""
-    from assessments import services
-
     record_eligible_answers(assessment)
     assessment.what_matters = "Staying in my own home with my cat."
     assessment.save(update_fields=["what_matters"])

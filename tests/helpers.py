@@ -12,12 +12,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from sites.models import AuditEvent
+
 SITE = "alpha"  # the slug of conftest's site_a
 
 
-def url(name, *args):
-    """The address of a site page at site A: ``url("plan_detail", plan.code)``."""
-    return reverse(name, args=[SITE, *args])
+def url(name, *args, site=SITE):
+    """The address of a site page, at site A unless ``site`` names another:
+    ``url("plan_detail", plan.code)``."""
+    return reverse(name, args=[site, *args])
 
 
 def page_text_of(fragment):
@@ -64,8 +67,6 @@ def refused(code, call, *args, **kwargs):
 
 def transitions(obj):
     """The workflow audit events about a record, oldest first."""
-    from sites.models import AuditEvent
-
     return list(
         AuditEvent.objects.filter(
             kind=AuditEvent.Kind.TRANSITION, object_code=str(obj.code)

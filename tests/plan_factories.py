@@ -6,10 +6,15 @@ from decimal import Decimal
 from assessments import services as assessment_services
 from assessments.models import Assessment
 from careplans import services
-from careplans.models import Response
+from careplans.models import CarePlan, Response
 from sites.permissions import Role
 
-from .factories import PersonFactory, any_scope, make_ready_to_complete
+from .factories import (
+    DesiredOutcomeFactory,
+    PersonFactory,
+    any_scope,
+    make_ready_to_complete,
+)
 
 # A plan is submitted only with a contingency plan (issue 12).
 CONTINGENCY = (
@@ -87,8 +92,6 @@ def plan_with(site, officer, responses=(("standard", "20.00", 1),), start=None):
 def draft_plan(site, officer, *, outcomes=1, start=None, person=None):
     """A draft plan (no responses) answering a completed assessment whose person
     named ``outcomes`` desired outcomes; call inside a scope or scopes_disabled."""
-    from .factories import DesiredOutcomeFactory
-
     person = person or PersonFactory(site=site)
     assessment = assessment_services.start_assessment(
         person=person, kind=Assessment.Kind.NEEDS, by=officer
@@ -145,8 +148,6 @@ def add_response(
 def approved_plan(site, officer, approver, responses=(("standard", "20.00", 1),)):
     """A plan submitted by ``officer`` and approved by ``approver``: signed off when
     it routes to sign-off (site limits must cover it), else approved by panel."""
-    from careplans.models import CarePlan
-
     plan = services.submit_plan(plan_with(site, officer, responses), by=officer)
     if plan.status == CarePlan.Status.AWAITING_SIGN_OFF:
         return services.sign_off_plan(plan, by=approver)
@@ -158,8 +159,6 @@ def approved_plan(site, officer, approver, responses=(("standard", "20.00", 1),)
 def plan_in_status(status, *, site, officer, manager, reason="Closed for the test."):
     """A plan (written by ``officer``) brought to ``status`` through the services.
     The site's limits must let ``manager`` sign off £20 a week."""
-    from careplans.models import CarePlan
-
     S = CarePlan.Status
     kind = "flexible" if status == S.AWAITING_PANEL else "standard"
     plan = plan_with(site, officer, ((kind, "20.00", 1),))

@@ -22,9 +22,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from sites.models import Site
-from sites.permissions import ROLE_CAPABILITIES, Role, guard_of, site_views
-from tests.factories import member
-from tests.test_isolation import SITE_URLS
+from sites.permissions import (
+    PARTICIPANT,
+    PARTICIPANT_COORDINATOR,
+    PROGRAMME_COORDINATOR,
+    ROLE_CAPABILITIES,
+    Role,
+    guard_of,
+    programme_capabilities_for,
+    site_views,
+)
+from tests.factories import member, programme_coordinator
+from tests.test_isolation import PROGRAMME_URLS, SITE_URLS, programme_kwargs
 
 # What every POST carries: enough that a form which is shown again has something to
 # check, and that a refusal must be refusing real input.
@@ -168,13 +177,6 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_change_nothing(
 
 
 def _programme_cast(site_a, records):
-    from sites.permissions import (
-        PARTICIPANT,
-        PARTICIPANT_COORDINATOR,
-        PROGRAMME_COORDINATOR,
-    )
-    from tests.factories import programme_coordinator
-
     return {
         PROGRAMME_COORDINATOR: (
             programme_coordinator(records["programme"], "matrix-coordinator"),
@@ -189,8 +191,6 @@ def _programme_cast(site_a, records):
 
 
 def _programme_names():
-    from tests.test_isolation import PROGRAMME_URLS
-
     return sorted(PROGRAMME_URLS)
 
 
@@ -198,8 +198,9 @@ def _programme_names():
 # allowed role may still be refused (403) for a record that is not theirs.
 RECORD_CHECKED = {
     # careplans.figure_views.may_answer_for: a site's evaluation is written by the
-    # programme's coordinators, or that site's project coordinator, sponsor, site
-    # coordinators and senior managers; other members of the site only read it.
+    # programme's coordinators, or that site's project coordinator, sponsor, or a
+    # member whose roles there satisfy the rule answer_site_evaluation (its site
+    # coordinators and senior managers); other members of the site only read it.
     "site_evaluation_edit",
 }
 
@@ -208,9 +209,6 @@ RECORD_CHECKED = {
 def test_each_programme_role_gets_what_the_pages_rule_says(
     client, site_a, records, name
 ):
-    from sites.permissions import programme_capabilities_for
-    from tests.test_isolation import programme_kwargs
-
     address = reverse(name, kwargs=programme_kwargs(name, records))
     guard = guard_of(resolve(address).func)
     assert guard is not None, f"{name} declares no rule"

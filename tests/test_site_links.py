@@ -8,6 +8,7 @@ record. After the whole demo is seeded, no row anywhere points across sites.
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -272,8 +273,6 @@ def test_changing_a_key_to_a_loaded_record_of_the_same_site_reads_nothing(
 
 
 def _site_scoped_models():
-    from django.apps import apps
-
     return [m for m in apps.get_models() if issubclass(m, SiteScoped)]
 
 

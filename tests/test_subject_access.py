@@ -9,11 +9,14 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from sites.models import AuditEvent, Job, SubjectAccessRequest
+from assessments.models import Person
+from careplans.models import CarePlan
+from sites.models import AuditEvent, Job, Site, SubjectAccessRequest, User
 from sites.subject_access_models import statutory_deadline
 from sites.subject_access_services import days_left_in_words, record_request
 from tests.factories import PersonFactory
@@ -191,13 +194,8 @@ def _records(data, key):
 
 
 def test_the_evans_export_holds_everything_and_flags_third_parties(client, db):
-    from django.core.management import call_command
-
     call_command("seed_demo", "--force", stdout=io.StringIO())
     with scopes_disabled():
-        from assessments.models import Person
-        from sites.models import Site, User
-
         site = Site.objects.get(slug="northshire")
         gwen = Person.objects.get(site=site, given_name="Gwen", family_name="Evans")
         sam = User.objects.get(username="sam")
@@ -250,8 +248,6 @@ def test_the_evans_export_holds_everything_and_flags_third_parties(client, db):
     assert data["records_for_redaction_review"] >= len(carers) + len(carers_own)
     # Nothing from another site: every record's id is one of this site's.
     with scopes_disabled():
-        from careplans.models import CarePlan
-
         plan_ids = {
             str(c)
             for c in CarePlan.objects.filter(site=site).values_list("code", flat=True)

@@ -4,8 +4,11 @@ import pytest
 from django_scopes import scope
 
 from assessments.models import Person
+from careplans.models import CarePlan
 from tests.factories import CarerLinkFactory, PersonFactory
 from tests.helpers import reload, url
+from tests.panels.factories import make_meeting, make_panel
+from tests.plan_factories import approved_plan, limits
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +33,6 @@ def test_url_names_a_page_at_site_a():
 
 
 def test_builders_need_no_scope_around_them(site_a, officer, manager):
-    from careplans.models import CarePlan
-    from tests.panels.factories import make_meeting, make_panel
-    from tests.plan_factories import approved_plan, limits
-
     limits(site_a, manager)
     plan = approved_plan(site_a, officer, manager)
     meeting = make_meeting(make_panel(site_a, manager), manager, days=1)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 from sites.text import shorten
 
@@ -80,8 +81,6 @@ def test_no_stylesheet_hides_the_end_of_text():
     ],
 )
 def test_programme_records_name_themselves_in_whole_words(model, field):
-    from django.apps import apps
-
     try:
         cls = apps.get_model(model)
     except LookupError:

@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.contrib import admin
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -389,8 +390,6 @@ def test_the_reset_command_does_the_same(strict_site, manager):
 
 
 def test_device_secrets_are_not_in_the_admin(it_admin):
-    from django.contrib import admin
-
     assert not admin.site.is_registered(TOTPDevice)
     assert not admin.site.is_registered(StaticDevice)
 

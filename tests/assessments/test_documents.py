@@ -12,6 +12,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from assessments.documents import Document, attach_document, check_upload, sniff
+from careplans.services import create_plan
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.factories import PersonFactory, member
@@ -146,8 +147,6 @@ def test_the_size_limit_is_a_setting_and_the_message_says_it(
 
 
 def test_documents_attach_to_an_assessment_or_a_plan(client, site_a, officer):
-    from careplans.services import create_plan
-
     with scopes_disabled():
         done = completed_assessment(site_a, officer)
         plan = create_plan(person=done.person, assessment=done, by=officer)

@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from assessments import legal_services
+from assessments import legal_services, services
 from assessments.legal_forms import LetterTemplateForm
 from assessments.letters import Letter, LetterTemplate, fill
 from sites.models import AuditEvent
 from sites.permissions import Role
-from tests.factories import member
+from tests.factories import CarerLinkFactory, PersonFactory, member
 from tests.helpers import pdf_text
 from tests.plan_factories import completed_assessment
 
@@ -75,9 +75,6 @@ def test_an_officer_sends_the_eligibility_letter_and_it_is_recorded(
 
 
 def test_an_unconfirmed_decision_sends_no_letter(client, officer, site_a):
-    from assessments import services
-    from tests.factories import PersonFactory
-
     with scopes_disabled():
         draft = services.start_assessment(
             person=PersonFactory(site=site_a), kind="needs", by=officer
@@ -136,8 +133,6 @@ def test_the_letter_is_in_large_print_when_the_person_prefers_it(officer, done):
 
 
 def test_a_carers_letter_goes_to_the_carer(site_a, officer):
-    from tests.factories import CarerLinkFactory
-
     with scopes_disabled():
         link = CarerLinkFactory(site=site_a)
         carers = completed_assessment(

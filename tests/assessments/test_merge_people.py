@@ -4,6 +4,7 @@ and the merge has its history (issue 10, item 11)."""
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -127,8 +128,6 @@ def test_two_people_linked_as_carer_and_cared_for_are_not_merged(
 def test_different_nhs_numbers_are_not_merged(in_site_a, manager):
     a = PersonFactory(site=in_site_a, nhs_number=valid_nhs_number(11))
     b = PersonFactory(site=in_site_a, nhs_number=valid_nhs_number(12))
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as refused:
         merge_people(a, b, by=manager)
     assert refused.value.code == "nhs_number"

@@ -8,12 +8,12 @@ from assessments import eligibility, services
 from assessments.legal import Risk
 from assessments.legal_forms import FluctuationForm, RiskForm
 from assessments.models import Assessment
-from tests.assessments.test_assessment_views import (
+from tests.assessments.assessment_pages.posts import (
     detail_url,
     section_post,
     section_url,
 )
-from tests.factories import PersonFactory, record_eligible_answers
+from tests.factories import CarerLinkFactory, PersonFactory, record_eligible_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +131,6 @@ def test_saving_fluctuation_shows_in_the_eligibility_explanation_and_clears_a_co
 
 
 def test_a_carers_assessment_has_no_fluctuation_section(client, officer, site_a):
-    from tests.factories import CarerLinkFactory
-
     with scopes_disabled():
         link = CarerLinkFactory(site=site_a)
         carers = services.start_assessment(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from careplans import programme_services as ps
+from careplans import services
 from careplans.models import Response
 from sites.permissions import Role
 from sites.programmes import Programme
@@ -92,8 +93,6 @@ def in_focus(cast, site_a, officer, manager):
             ),
         ).carer
         assessment = completed_assessment(site_a, officer, person=person)
-        from careplans import services
-
         plan = services.create_plan(person=person, assessment=assessment, by=officer)
         plan = services.update_plan(
             plan,

@@ -12,11 +12,17 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
+from assessments.legal_demo import HELEN_NHS
 from assessments.models import Assessment
 from careplans import services
+from careplans.carer_plan_demo import (
+    GWEN_CONTRIBUTION,
+    GWEN_NHS,
+    seed_carer_plans_and_money,
+)
 from careplans.carer_plans import JOINT_AND_CARER
-from careplans.models import CarePlan, Response
-from tests.factories import CarerLinkFactory, PersonFactory
+from careplans.models import CarePlan, FinancialAssessment, Response
+from tests.factories import CarerLinkFactory, PersonFactory, StandardServiceFactory
 from tests.plan_factories import CONTINGENCY, completed_assessment, limits
 
 pytestmark = pytest.mark.django_db
@@ -300,15 +306,6 @@ def test_the_demo_gives_helen_her_own_plan_and_gwen_a_contribution(
 ):
     """The demo's own step (issue 12 items 6 and 7), on a small cast: it is safe to
     repeat."""
-    from assessments.legal_demo import HELEN_NHS
-    from careplans.carer_plan_demo import (
-        GWEN_CONTRIBUTION,
-        GWEN_NHS,
-        seed_carer_plans_and_money,
-    )
-    from careplans.models import FinancialAssessment
-    from tests.factories import StandardServiceFactory
-
     with scopes_disabled():
         limits(site_a, officer)
         StandardServiceFactory(site=site_a, name="Carers' sitting service")

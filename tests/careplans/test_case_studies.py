@@ -12,13 +12,15 @@ from pypdf import PdfReader
 
 from careplans import programme_services as ps
 from careplans.programme import CaseStudy, CaseStudyReplacement, PublishedCaseStudy
-from sites.models import AuditEvent
+from sites.models import AuditEvent, ProgrammeSite, Site
 from tests.careplans.programme_fixtures import (
     approved_case_study,
     clean_case_study,
+    older_person,
     programme_url,
     site_url,
 )
+from tests.plan_factories import completed_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -206,8 +208,6 @@ def test_a_recognisable_case_study_is_not_reviewed_but_returned(
 
 def test_nobody_approves_their_own(cast, case):
     """The coordinator who wrote it cannot approve it."""
-    from sites.models import ProgrammeSite
-
     with scopes_disabled():
         ProgrammeSite.objects.filter(site=case.site).update(
             project_coordinator=cast["officer"]
@@ -454,8 +454,6 @@ def test_the_programme_coordinator_exports_pseudonymised_rows(
 
 
 def test_the_export_is_safe_against_formula_injection(client, cast, site_b, case):
-    from sites.models import Site
-
     Site.objects.filter(pk=site_b.pk).update(name="=HYPERLINK(1)")
     Site.objects.filter(pk=case.site_id).update(name="@SUM(A1)")
     client.force_login(cast["lead"])
@@ -473,9 +471,6 @@ def test_participants_who_are_not_coordinators_cannot_export(client, cast):
 def test_the_export_takes_a_fixed_number_of_queries(
     client, cast, case, cases, site_a, officer, django_assert_num_queries
 ):
-    from tests.careplans.programme_fixtures import older_person
-    from tests.plan_factories import completed_assessment
-
     with scopes_disabled():
         for n in range(cases - 1):
             # Another person (not a second record of the same name and birth).

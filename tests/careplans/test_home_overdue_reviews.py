@@ -12,6 +12,7 @@ from careplans.models import Review
 from sites.permissions import Role
 from tests.factories import member
 from tests.plan_factories import approved_plan, limits
+from tests.sites.test_worklist_home import HOME_QUERIES_NOTHING_TO_SIGN
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +67,6 @@ def test_the_home_page_with_overdue_reviews_takes_fixed_queries(
 ):
     """The same count for one overdue review or many (the worklist's reviews section
     reads its rows and its counts in two queries)."""
-    from tests.sites.test_worklist_home import HOME_QUERIES_NOTHING_TO_SIGN
-
     overdue_plans(site_a, officer, manager, senior, rows)
     client.force_login(manager)
     with django_assert_num_queries(HOME_QUERIES_NOTHING_TO_SIGN[Role.TEAM_MANAGER]):

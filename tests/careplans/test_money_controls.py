@@ -12,12 +12,24 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from careplans import routing, services
-from careplans.models import CarePlan, DelegatedLimit, PlanDecision
+from careplans.models import (
+    CarePlan,
+    DelegatedLimit,
+    OutcomeReview,
+    PlanDecision,
+    Review,
+)
 from sites.models import AuditEvent
 from sites.permissions import Role
 from tests.factories import member
 from tests.helpers import reload
-from tests.plan_factories import add_response, approved_plan, limits, plan_with
+from tests.plan_factories import (
+    add_response,
+    approved_plan,
+    limits,
+    plan_in_status,
+    plan_with,
+)
 
 S = CarePlan.Status
 TEAM = Role.TEAM_MANAGER
@@ -408,9 +420,6 @@ def test_a_sign_off_note_that_is_too_long_is_refused_with_a_message(
 def test_a_second_reviewer_is_told_who_recorded_the_review_and_keeps_their_words(
     client, site_a, officer, manager
 ):
-    from careplans.models import OutcomeReview, Review
-    from tests.plan_factories import plan_in_status
-
     other = member(site_a, Role.ASSESSING_OFFICER, "officer-second")
     with scopes_disabled():
         limits(site_a, manager)

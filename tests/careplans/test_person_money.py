@@ -15,13 +15,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from careplans import services
 from careplans.charging import FinancialAssessment, split_budget
 from careplans.charging_services import record_financial_assessment
 from careplans.models import CarePlan
 from sites.models import AuditEvent
 from tests.careplans.test_pdf_view import PDF_QUERIES
 from tests.careplans.test_reviews_due_and_query_counts import DETAIL_QUERIES
-from tests.plan_factories import add_response, draft_plan
+from tests.plan_factories import add_response, draft_plan, limits
 
 pytestmark = pytest.mark.django_db
 
@@ -408,9 +409,6 @@ def test_an_unlikely_agreement_date_is_refused_and_the_form_kept(
 
 
 def test_a_new_version_keeps_the_agreement_date(site_a, plan, officer, manager):
-    from careplans import services
-    from tests.plan_factories import limits
-
     with scopes_disabled():
         limits(site_a, officer)
         CarePlan.objects.filter(pk=plan.pk).update(

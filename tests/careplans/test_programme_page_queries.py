@@ -10,6 +10,7 @@ from tests.careplans.programme_fixtures import (
     older_person,
     site_url,
 )
+from tests.factories import DesiredOutcomeFactory
 from tests.plan_factories import completed_assessment
 
 pytestmark = pytest.mark.django_db
@@ -118,8 +119,6 @@ def test_the_unmet_want_form_takes_a_fixed_number_of_queries(
         unmet = UnmetWant.objects.create(
             site=plan.site, plan=plan, what_wanted="A swim", barrier="provider"
         )
-        from tests.factories import DesiredOutcomeFactory
-
         for _ in range(outcomes - 1):
             DesiredOutcomeFactory(assessment=in_focus["assessment"])
     client.force_login(officer)

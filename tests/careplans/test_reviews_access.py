@@ -1,5 +1,12 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from careplans.models import Response
+from tests.factories import StandardServiceFactory
+from tests.plan_factories import plan_with
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +33,6 @@ def test_limits_are_shown_to_those_who_sign_off(client, manager, officer):
 def test_a_new_response_takes_the_catalogue_cost_of_what_it_replaces(
     client, officer, site_a
 ):
-    from decimal import Decimal
-
-    from django_scopes import scopes_disabled
-
-    from careplans.models import Response
-    from tests.factories import StandardServiceFactory
-    from tests.plan_factories import plan_with
-
     with scopes_disabled():
         plan = plan_with(site_a, officer, responses=())
         meals = StandardServiceFactory(site=site_a, typical_weekly_cost="38.50")

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django_scopes import scopes_disabled
 
 from careplans.models import CarePlan, Response, ResponseOutcome, Review
@@ -36,6 +37,4 @@ def test_seed_scale_adds_plans_reviews_and_panels_within_each_site():
 
 
 def models_site(relation):
-    from django.db.models import F
-
     return F(f"{relation}__site")

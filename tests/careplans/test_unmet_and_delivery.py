@@ -5,6 +5,7 @@ from django_scopes import scopes_disabled
 
 from careplans import services
 from careplans.programme import ResponseDelivery, UnmetWant
+from careplans.selectors import served_outcomes
 from tests.careplans.programme_fixtures import site_url
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +65,6 @@ def test_an_unmet_want_of_another_plan_is_not_found(client, in_focus, officer, r
 
 
 def _review_post(plan, review, **deliveries):
-    from careplans.selectors import served_outcomes
-
     data = {"review-result": "no_change", "review-person_view": "", "review-notes": ""}
     for outcome in served_outcomes(plan):
         data[f"outcome-{outcome.pk}-rating"] = "fully"

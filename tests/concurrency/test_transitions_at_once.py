@@ -20,6 +20,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -107,8 +108,6 @@ def reload(record):
 
 def two(client, django_user_model, first, second):
     """Two browsers: the first person's client and a second one."""
-    from django.test import Client
-
     client.force_login(first)
     other = Client()
     other.force_login(second)

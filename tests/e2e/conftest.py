@@ -8,6 +8,9 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.demo_snapshot import seed_demo
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
 # from a thread with a running loop unless told it is safe, and here it is: the loop
@@ -38,8 +41,6 @@ def pytest_collection_modifyitems(config, items):
 def browser():
     if not CHROMIUM:
         pytest.fail(f"CI=true but {MISSING}")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -88,8 +89,6 @@ def page(browser, live_server):
 def demo(transactional_db):
     """The demo's data, seeded once per test process and copied back for each
     journey after that (tests/demo_snapshot.py)."""
-    from tests.demo_snapshot import seed_demo
-
     seed_demo()
 
 

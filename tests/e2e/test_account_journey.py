@@ -8,6 +8,8 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
+from sites.models import Site
+
 from .conftest import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -18,8 +20,6 @@ def _code_for(secret):
 
 
 def test_a_panel_chair_sets_up_two_factor_and_later_uses_a_recovery_code(page, demo):
-    from sites.models import Site
-
     Site.objects.filter(slug="northshire").update(require_two_factor=True)
 
     sign_in(page, "priya")

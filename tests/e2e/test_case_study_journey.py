@@ -8,6 +8,14 @@ import pytest
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
+from careplans.programme import (
+    CaseStudy,
+    CaseStudyReplacement,
+    ProgrammeCase,
+    PublishedCaseStudy,
+)
+from sites.models import ProgrammeSite
+
 from .conftest import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -36,13 +44,6 @@ def sign_out(page):
 def evans_not_yet_a_case(demo):
     """The demo already made Mrs Evans a case with an approved case study: undo it, so
     the journey can do it again through the pages."""
-    from careplans.programme import (
-        CaseStudy,
-        CaseStudyReplacement,
-        ProgrammeCase,
-        PublishedCaseStudy,
-    )
-
     with scopes_disabled():
         cases = ProgrammeCase.objects.filter(person__nhs_number="9990004110")
         studies = CaseStudy.objects.filter(programme_case__in=cases)
@@ -56,8 +57,6 @@ def evans_not_yet_a_case(demo):
 def test_a_case_study_goes_from_the_practitioner_to_the_other_sites(
     page, evans_not_yet_a_case
 ):
-    from sites.models import ProgrammeSite
-
     with scopes_disabled():
         place = ProgrammeSite.objects.select_related("project_coordinator").get(
             site__slug="northshire"

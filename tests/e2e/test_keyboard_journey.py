@@ -8,7 +8,11 @@ arrow keys and typing. Navigating to the start page is the only address typed.
 import re
 
 import pytest
+from django.utils import timezone
+from django_scopes import scopes_disabled
 from playwright.sync_api import expect
+
+from panels.models import PanelMeeting
 
 from .conftest import sign_in
 
@@ -163,11 +167,6 @@ def test_officer_and_chair_take_a_plan_from_assessment_to_decision_by_keyboard(
 
     # A meeting is opened on its own day (issue 10): the demo's next meeting is set
     # for later today (moving it through its page is the panel journey's test).
-    from django.utils import timezone
-    from django_scopes import scopes_disabled
-
-    from panels.models import PanelMeeting
-
     with scopes_disabled():
         later_today = timezone.localtime().replace(hour=23, minute=0, second=0)
         PanelMeeting.objects.filter(status="scheduled").update(starts_at=later_today)

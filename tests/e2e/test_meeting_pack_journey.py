@@ -11,15 +11,15 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from assessments.models import Person
+from sites.models import AuditEvent
+
 from .conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_carl_builds_a_meeting_and_prints_a_pack_that_tells_the_evans_story(page, demo):
-    from assessments.models import Person
-    from sites.models import AuditEvent
-
     with scopes_disabled():
         family = list(Person.objects.filter(family_name="Evans"))
     assert family, "the demo has the Evans family"

@@ -5,8 +5,13 @@ import os
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
+
+from careplans import services
+from sites.models import Site
+from tests.plan_factories import plan_with
 
 from .conftest import sign_in
 
@@ -28,12 +33,6 @@ def sign_out(page):
 @pytest.fixture
 def submitted(demo):
     """A plan Olivia wrote and submitted for sign-off, for a made-up person."""
-    from django.contrib.auth import get_user_model
-
-    from careplans import services
-    from sites.models import Site
-    from tests.plan_factories import plan_with
-
     olivia = get_user_model().objects.get(username="olivia")
     with scopes_disabled():
         site = Site.objects.get(slug="northshire")

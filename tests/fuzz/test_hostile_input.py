@@ -30,6 +30,7 @@ from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from sites.models import ProgrammeMembership
 from sites.permissions import PROGRAMME_COORDINATOR, Role
 from tests.factories import MembershipFactory
 from tests.test_isolation import PROGRAMME_URLS, SITE_URLS, _kwargs, programme_kwargs
@@ -70,8 +71,6 @@ def _addresses(records):
 @pytest.fixture
 def everyone(site_a, records):
     """The records' officer, given every role at site A and the programme."""
-    from sites.models import ProgrammeMembership
-
     user = records["officer"]
     with scopes_disabled():
         for role in Role:

@@ -32,6 +32,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, OutcomeRating, Person, WellbeingImpact
 from careplans import services as plan_services
 from careplans.models import DelegatedLimit, Response
+from panels.forms import DecisionForm
 from sites.models import AuditEvent
 from sites.money import MAX_AMOUNT, too_much_message
 from sites.permissions import Role
@@ -174,8 +175,6 @@ def test_the_limits_page_refuses_a_limit_beyond_the_cap_with_a_message(client, s
 
 
 def test_a_panel_cannot_authorise_beyond_the_cap():
-    from panels.forms import DecisionForm
-
     field = DecisionForm.base_fields["authorised_weekly"]
     with pytest.raises(ValidationError) as error:
         field.clean("99999999.99")

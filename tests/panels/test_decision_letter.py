@@ -16,6 +16,8 @@ from panels import services
 from panels.letters import send_decision_letter
 from panels.models import Decision
 from sites.models import AuditEvent
+from sites.permissions import Role
+from tests.factories import member
 
 from .factories import add_plan_item, decide, make_meeting, make_panel, panel_members
 
@@ -123,9 +125,6 @@ def test_the_decision_letter_is_in_large_print_when_preferred(officer, decision)
 
 
 def test_a_panel_member_cannot_send_the_letter(client, site_a, decision):
-    from sites.permissions import Role
-    from tests.factories import member
-
     client.force_login(member(site_a, Role.PANEL_MEMBER, "reader"))
     url = reverse("decision_letter_send", args=["alpha", decision.code])
     assert client.post(url).status_code == 403

@@ -7,6 +7,8 @@ from django_scopes import scopes_disabled
 
 from panels import services
 from panels.models import Decision
+from sites.permissions import Role
+from tests.factories import member
 
 from .factories import (
     add_plan_item,
@@ -44,9 +46,6 @@ def test_chairs_action_is_reported_only_to_its_own_panels_meeting(
 ):
     panel, _ = setup
     with scopes_disabled():
-        from sites.permissions import Role
-        from tests.factories import member
-
         other_chair = member(site_a, Role.PANEL_CHAIR, "other-chair")
         other_panel = make_panel(
             site_a, other_chair, panel_members(site_a, prefix="o"), name="Other panel"

@@ -8,10 +8,12 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from careplans import services as plan_services
 from panels import services
 from panels.models import Decision, DeclaredInterest, PanelMeeting
 from sites.models import AuditEvent
 from tests.helpers import page_text, pdf_text, url
+from tests.plan_factories import plan_with
 
 from .factories import (
     RATIONALE,
@@ -240,9 +242,6 @@ def test_the_decision_form_takes_a_fixed_number_of_queries(
     client, site_a, panel, chair, members, officer, rows, django_assert_num_queries
 ):
     """The form offers a decision on each of the plan's ``rows`` funded responses."""
-    from careplans import services as plan_services
-    from tests.plan_factories import plan_with
-
     with scopes_disabled():
         meeting = make_meeting(panel, chair)
         plan = plan_with(site_a, officer, (("flexible", "10.00", 1),) * rows)

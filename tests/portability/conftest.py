@@ -3,6 +3,7 @@ savepoint (pytest-django's ``db``), so restores made by a test are rolled back."
 
 import datetime
 import io
+import json
 import zipfile
 
 import pytest
@@ -11,15 +12,15 @@ from django.core.management import call_command
 from django.db import transaction
 from django_scopes import scopes_disabled
 
+from sites.models import Site
+from sites.portability.export import export_site
+
 NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(scope="module")
 def demo_archive(django_db_setup, django_db_blocker, tmp_path_factory):
     """The seeded demo (kept for the module) and northshire's archive."""
-    from sites.models import Site
-    from sites.portability.export import export_site
-
     path = tmp_path_factory.mktemp("export") / "northshire.zip"
     with (
         django_db_blocker.unblock(),
@@ -42,8 +43,6 @@ def frozen():
 def rewrite_archive(source, target, *, change=None, manifest=None, drop=()):
     """Copy an archive, changing members: ``change`` {name: fn(bytes) -> bytes},
     ``manifest`` fn(dict) -> dict, ``drop`` names left out."""
-    import json
-
     change = change or {}
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
         for name in old.namelist():

@@ -10,6 +10,8 @@ import time_machine
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from sites.models import AuditEvent, Job
+from sites.portability.restore import verify
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +21,6 @@ pytestmark = pytest.mark.django_db
 def test_a_senior_manager_exports_the_site(
     client, senior, records, site_b, outsider, django_assert_num_queries, tmp_path
 ):
-    from sites.models import AuditEvent, Job
-    from sites.portability.restore import verify
-
     login(client, senior)
     # Session, user, memberships, the earlier exports.
     with django_assert_num_queries(4):

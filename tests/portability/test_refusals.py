@@ -8,15 +8,15 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from assessments.models import Person
+from sites.models import AuditEvent, Membership, Site, User
+from sites.portability.restore import ArchiveRefused, restore_site
 from tests.portability.conftest import rewrite_archive
 
 pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    from assessments.models import Person
-    from sites.models import AuditEvent, Membership, Site, User
-
     return (
         Site.objects.count(),
         User.objects.count(),
@@ -27,8 +27,6 @@ def _counts():
 
 
 def _refused(path, slug="copy"):
-    from sites.portability.restore import ArchiveRefused, restore_site
-
     before = _counts()
     with pytest.raises(ArchiveRefused) as refusal:
         restore_site(path, slug=slug)
@@ -129,8 +127,6 @@ def test_a_fault_found_while_writing_rolls_everything_back(
 
 
 def test_the_commands_export_and_restore(demo_archive, frozen, tmp_path):
-    from sites.models import AuditEvent, Site
-
     out = io.StringIO()
     path = tmp_path / "valley.zip"
     call_command("export_site", "valley", str(path), stdout=out)

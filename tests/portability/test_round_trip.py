@@ -10,7 +10,10 @@ import zipfile
 import pytest
 from django.db import models
 
+from careplans.models import CarePlan
+from sites.models import CollaborativeMeeting, Membership, Programme, Site, User
 from sites.portability.catalogue import REF, ROW, SITE, USER, catalogue
+from sites.portability.restore import restore_site
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +79,6 @@ def _rows(entry, site):
 
 
 def test_the_demo_site_round_trips_field_by_field(demo_archive, frozen):
-    from sites.models import Membership, Programme, Site
-    from sites.portability.restore import restore_site
-
     old = Site.objects.get(slug="northshire")
     summary = restore_site(demo_archive, slug="northshire-copy")
     new = summary.site
@@ -91,8 +91,6 @@ def test_the_demo_site_round_trips_field_by_field(demo_archive, frozen):
         assert getattr(new, name) == getattr(old, name)
 
     keep = {str(c) for c in Programme.objects.values_list("code", flat=True)}
-    from sites.models import CollaborativeMeeting
-
     keep |= {
         str(c) for c in CollaborativeMeeting.objects.values_list("code", flat=True)
     }
@@ -138,10 +136,6 @@ def _field_names(entry):
 
 
 def test_the_restored_site_opens_for_its_members(demo_archive, frozen, client):
-    from careplans.models import CarePlan
-    from sites.models import User
-    from sites.portability.restore import restore_site
-
     new = restore_site(demo_archive, slug="northshire-copy").site
     plan = CarePlan.objects.filter(site=new, person__family_name="Evans").first()
     client.force_login(User.objects.get(username="olivia"))
@@ -152,8 +146,6 @@ def test_the_restored_site_opens_for_its_members(demo_archive, frozen, client):
 
 
 def test_no_other_sites_row_is_in_the_export(demo_archive, frozen):
-    from sites.models import Site
-
     northshire = Site.objects.get(slug="northshire")
     others = Site.objects.exclude(pk=northshire.pk)
     codes = set()
@@ -188,9 +180,6 @@ def _delete_site(site):
 def test_a_lost_site_comes_back_with_its_public_ids(demo_archive, frozen):
     """Restored where the site no longer exists: same short name, same public ids
     (so saved links still work), every count as in the manifest."""
-    from sites.models import Site
-    from sites.portability.restore import restore_site
-
     old = Site.objects.get(slug="northshire")
     before = {
         entry.label: sorted(

@@ -4,6 +4,11 @@ size and SHA-256, and are copied into the storage under the restored site."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from assessments.documents import Document, attach_document, open_document
+from assessments.models import Person
+from sites.models import Site, User
+from sites.portability.export import export_site
+from sites.portability.restore import ArchiveRefused, restore_site
 from tests.portability.conftest import rewrite_archive
 
 pytestmark = pytest.mark.django_db
@@ -13,11 +18,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
 
 @pytest.fixture
 def archive_with_a_document(demo_archive, frozen, tmp_path):
-    from assessments.documents import attach_document
-    from assessments.models import Person
-    from sites.models import Site, User
-    from sites.portability.export import export_site
-
     site = Site.objects.get(slug="valley")
     person = Person.objects.filter(site=site).first()
     document = attach_document(
@@ -33,9 +33,6 @@ def archive_with_a_document(demo_archive, frozen, tmp_path):
 
 
 def test_a_document_comes_back_with_its_file(archive_with_a_document):
-    from assessments.documents import Document, open_document
-    from sites.portability.restore import restore_site
-
     path, document = archive_with_a_document
     site = restore_site(path, slug="valley-copy").site
     copy = Document.objects.get(site=site)
@@ -49,9 +46,6 @@ def test_a_document_comes_back_with_its_file(archive_with_a_document):
 def test_a_changed_file_is_refused_and_no_file_is_kept(
     archive_with_a_document, tmp_path
 ):
-    from sites.models import Site
-    from sites.portability.restore import ArchiveRefused, restore_site
-
     path, document = archive_with_a_document
     member = f"files/assessments.Document/{document.storage_name}"
     changed = rewrite_archive(

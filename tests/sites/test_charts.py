@@ -3,6 +3,7 @@ without colour or sight, and that the same markup renders in WeasyPrint."""
 
 import io
 import re
+from decimal import Decimal
 from xml.etree import ElementTree
 
 import pypdf
@@ -421,6 +422,4 @@ class TestNumber:
         ],
     )
     def test_figures_are_shown_plainly(self, value, shown):
-        from decimal import Decimal
-
         assert number(Decimal(value)) == shown

@@ -6,6 +6,11 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from assessments.models import CarerLink
+from careplans.models import CarePlan, Review
+from panels.models import Decision
+from sites.models import AuditEvent
+
 pytestmark = pytest.mark.django_db
 
 
@@ -16,8 +21,6 @@ def seeded(demo_data):
 
 
 def test_no_plan_starts_or_is_approved_before_its_assessments_were_completed(seeded):
-    from careplans.models import CarePlan
-
     plans = list(
         CarePlan.objects.select_related("assessment", "carer_assessment", "person")
     )
@@ -42,11 +45,6 @@ def test_no_plan_starts_or_is_approved_before_its_assessments_were_completed(see
 
 
 def test_the_evans_story_is_told_in_order(seeded):
-    from assessments.models import CarerLink
-    from careplans.models import CarePlan, Review
-    from panels.models import Decision
-    from sites.models import AuditEvent
-
     plan = CarePlan.objects.get(person__nhs_number="9990004110")
     hers, his = plan.assessment, plan.carer_assessment
     link = CarerLink.objects.get(cared_for=plan.person)

@@ -6,9 +6,13 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from sites.jobs import purge_expired_jobs, start_job
 from sites.models import AuditEvent, Job, Notification
@@ -152,8 +156,6 @@ def test_results_expire_after_the_set_days_and_are_deleted(
     assert purge_expired_jobs() == 0
     assert default_storage.exists(path)
     clock.shift(timedelta(minutes=1))
-    from django.core.management import call_command
-
     call_command("purge_expired_jobs")
     assert not default_storage.exists(path)
     with scope(site=site_a):
@@ -168,10 +170,6 @@ def test_results_expire_after_the_set_days_and_are_deleted(
 def test_the_database_backend_queues_the_job_for_a_worker(
     client, site_a, officer, settings, monkeypatch
 ):
-    from django_tasks_db.management.commands import db_worker
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
     # The worker drops connections that are not in autocommit between tasks; the
     # test's own transaction is such a connection, so it is left alone here.
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)

@@ -13,10 +13,12 @@ from assessments.models import Person
 from panels.models import PanelItem
 from sites.middleware import SITE_KWARG
 from sites.models import Notification
+from sites.notify import notify
 from sites.permissions import Role
 from sites.shortcuts import get_for_site
 from tests.factories import MembershipFactory, PersonFactory, member
 from tests.helpers import messages_of, url
+from tests.plan_factories import plan_with
 from tests.test_isolation import SITE_URLS, _kwargs
 
 pytestmark = pytest.mark.django_db
@@ -175,8 +177,6 @@ def test_a_malformed_plan_posted_to_the_agenda_is_refused_with_a_message(
 def test_another_sites_plan_posted_to_the_agenda_answers_404(
     client, records, everyone, site_b, outsider
 ):
-    from tests.plan_factories import plan_with
-
     with scopes_disabled():
         theirs = plan_with(site_b, outsider)
     client.force_login(everyone)
@@ -233,8 +233,6 @@ def test_opening_a_notification_marks_it_read(client, records, officer):
 def test_mark_all_read_marks_only_the_members_own_notifications(
     client, records, officer, manager
 ):
-    from sites.notify import notify
-
     with scopes_disabled():
         theirs = notify(
             user=manager,

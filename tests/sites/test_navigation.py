@@ -8,6 +8,7 @@ from django.urls import resolve, reverse
 
 from sites.permissions import ROLE_CAPABILITIES, Role, guard_of
 from tests.factories import member
+from tests.sites.test_worklist_home import HOME_QUERIES_NOTHING_TO_SIGN
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +86,6 @@ def test_a_senior_manager_has_reviews_due_in_the_navigation_and_on_the_home_page
 def test_the_home_page_takes_a_fixed_number_of_queries(
     client, site_a, role, django_assert_num_queries
 ):
-    from tests.sites.test_worklist_home import HOME_QUERIES_NOTHING_TO_SIGN
-
     client.force_login(member(site_a, role))
     # session, user, memberships (the site switcher reuses them, and they carry the
     # unread count), then the worklist's sections for the role; the session row is

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from tests.plan_factories import draft_plan
+
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "en_GB" / "LC_MESSAGES"
 JARGON = ("Ensure this value", "Ensure that there are", "is violated", "UUID")
 
@@ -74,8 +76,6 @@ def test_djangos_own_messages_come_in_plain_words(field, value, plain):
 
 
 def test_a_response_done_zero_times_is_refused_in_plain_words(client, officer, site_a):
-    from tests.plan_factories import draft_plan
-
     with scopes_disabled():
         plan = draft_plan(site_a, officer)
         outcome = plan.assessment.desired_outcomes.first()

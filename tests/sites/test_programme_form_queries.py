@@ -6,8 +6,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from sites.models import CollaborativeMeeting, ProgrammeMembership
 from sites.permissions import Role
 from tests.factories import (
+    ProgrammeFactory,
     ProgrammeSiteFactory,
     SiteFactory,
     member,
@@ -46,8 +48,6 @@ def crowded(programme, coordinator, site_a, request):
             member(site_a, role)
     records = programme_records(programme, by=coordinator)
     for n in range(request.param):
-        from sites.models import CollaborativeMeeting
-
         CollaborativeMeeting.objects.create(
             programme=programme,
             title=f"Meeting {n}",
@@ -89,9 +89,6 @@ def test_starting_a_programme_takes_a_fixed_number_of_queries(
 def test_the_home_page_of_a_coordinator_with_no_site_takes_fixed_queries(
     client, programme, coordinator, programmes, django_assert_num_queries
 ):
-    from sites.models import ProgrammeMembership
-    from tests.factories import ProgrammeFactory
-
     for _ in range(programmes - 1):
         ProgrammeMembership.objects.create(
             programme=ProgrammeFactory(), user=coordinator, role="programme_coordinator"

@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from careplans.programme import PublishedCaseStudy
 from sites.models import (
     AuditEvent,
     CollaborativeMeeting,
@@ -19,7 +20,16 @@ from sites.models import (
     ProgrammeSite,
 )
 from sites.permissions import Role
-from tests.factories import ProgrammeSiteFactory, SiteFactory, member
+from tests.factories import (
+    PersonFactory,
+    ProgrammeFactory,
+    ProgrammeSiteFactory,
+    SiteFactory,
+    member,
+    programme_records,
+)
+from tests.sites.test_worklist_home import HOME_QUERIES_NOTHING_TO_SIGN
+from tests.test_isolation import PROGRAMME_URLS, programme_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -124,8 +134,6 @@ def test_removing_a_milestone_changed_meanwhile_is_refused(
 
 
 def test_another_programmes_milestone_is_not_found(client, programme, coordinator):
-    from tests.factories import ProgrammeFactory
-
     other = ProgrammeFactory()
     theirs = Milestone.objects.create(
         programme=other,
@@ -422,8 +430,6 @@ def test_the_site_home_with_actions_takes_a_fixed_number_of_queries(
             implement_by=datetime.date(2026, 5, 1),
             created_by=manager,
         )
-    from tests.sites.test_worklist_home import HOME_QUERIES_NOTHING_TO_SIGN
-
     client.force_login(manager)
     # Session, user, memberships; programmes; open actions (however many); the
     # manager's worklist sections (tests/sites/test_worklist_home.py).
@@ -533,15 +539,10 @@ def test_the_programme_coordinator_sees_nothing_identifiable(
     client, programme, coordinator, site_a
 ):
     """Every programme page, read by its coordinator, while site A holds a person."""
-    from tests.factories import PersonFactory, programme_records
-    from tests.test_isolation import PROGRAMME_URLS, programme_kwargs
-
     with scopes_disabled():
         person = PersonFactory(
             site=site_a, given_name="Zebedee", family_name="Quixotic-Unique"
         )
-    from careplans.programme import PublishedCaseStudy
-
     records = {
         "programme": programme,
         **programme_records(programme, by=coordinator),

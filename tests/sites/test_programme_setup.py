@@ -6,6 +6,7 @@ import io
 
 import pypdf
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -19,6 +20,7 @@ from sites.models import (
     ProgrammeSite,
 )
 from sites.permissions import PROGRAMME_COORDINATOR, Role
+from sites.programme_services import update_participant
 from tests.factories import ProgrammeSiteFactory, SiteFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -284,10 +286,6 @@ def test_a_sites_people_are_chosen_from_its_own_staff(
 
 
 def test_the_service_refuses_a_person_from_another_site(programme, coordinator, site_b):
-    from django.core.exceptions import ValidationError
-
-    from sites.programme_services import update_participant
-
     place = ProgrammeSite.objects.get(programme=programme)
     with pytest.raises(ValidationError) as refused:
         update_participant(

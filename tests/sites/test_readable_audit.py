@@ -10,6 +10,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from assessments import legal_services
+from assessments.legal import Contact
 from sites.audit_subjects import describe_events
 from sites.models import AuditEvent
 from sites.permissions import ROLE_CAPABILITIES, Role
@@ -237,9 +239,6 @@ def test_a_page_of_named_events_takes_a_fixed_number_of_queries(
 def test_the_legal_record_is_named_and_found_by_person(
     client, records, officer, senior
 ):
-    from assessments import legal_services
-    from assessments.legal import Contact
-
     person = records["person"]
     with scopes_disabled():
         contact = legal_services.add_record(

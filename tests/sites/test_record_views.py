@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 
 from sites.models import AuditEvent
 from sites.permissions import Role
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, PersonFactory
 from tests.test_isolation import SITE_URLS, _kwargs
 
 pytestmark = pytest.mark.django_db
@@ -76,8 +76,6 @@ def test_every_page_that_shows_a_record_records_the_view(
 
 
 def test_search_results_record_each_person_shown(client, site_a, officer):
-    from tests.factories import PersonFactory
-
     with scopes_disabled():
         shown = [PersonFactory(site=site_a, family_name="Zedwardson") for _ in range(3)]
         PersonFactory(site=site_a, family_name="Otherby")

@@ -4,6 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_scopes import scopes_disabled
 
+from assessments.models import Assessment
+from careplans.models import CarePlan, OutcomeReview, plan_costs
+from panels.models import Decision, PanelMeeting
 from sites.models import Membership, Site, User
 
 pytestmark = pytest.mark.django_db
@@ -63,10 +66,6 @@ def test_seed_scale_creates_sites_and_staff_and_can_be_repeated():
 def test_seed_demo_tells_the_evans_story_end_to_end(demo_data):
     """The reference case: assessments, a plan in place of community meals, a panel
     approval with conditions, and a review that rated the outcomes."""
-    from assessments.models import Assessment
-    from careplans.models import CarePlan, OutcomeReview, plan_costs
-    from panels.models import Decision, PanelMeeting
-
     with scopes_disabled():
         mrs = Assessment.objects.get(person__nhs_number="9990004110")
         mr = Assessment.objects.get(person__nhs_number="9990005206")

@@ -1,5 +1,6 @@
 """XmR charts by Making Data Count rules, checked against examples worked by hand."""
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -491,8 +492,6 @@ class TestInput:
         assert chart.segments[0].mean == D(1)
 
     def test_labels_become_text(self):
-        from datetime import date
-
         chart = xmr([(date(2025, 4, 1), 3), (date(2025, 5, 1), 4)])
 
         assert [p.label for p in chart.points] == ["2025-04-01", "2025-05-01"]

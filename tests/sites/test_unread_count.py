@@ -9,7 +9,7 @@ from django_scopes import scopes_disabled
 from sites.models import Notification
 from sites.notify import notify
 from sites.permissions import Role
-from tests.factories import member
+from tests.factories import MembershipFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +53,6 @@ def test_read_notifications_and_other_peoples_and_other_sites_are_not_counted(
     with scopes_disabled():
         Notification.objects.filter(pk=mine[0].pk).update(read_at=timezone.now())
     _notify(member(site_a, Role.TEAM_MANAGER), site_a, 4)
-    from tests.factories import MembershipFactory
-
     MembershipFactory(user=officer, site=site_b, role=Role.ASSESSING_OFFICER)
     _notify(officer, site_b, 5)
     client.force_login(officer)
@@ -82,8 +80,6 @@ def test_the_count_costs_no_query(
 
 
 def test_choosing_a_site_shows_each_sites_unread_count(client, officer, site_a, site_b):
-    from tests.factories import MembershipFactory
-
     MembershipFactory(user=officer, site=site_b, role=Role.ASSESSING_OFFICER)
     _notify(officer, site_b, 2)
     client.force_login(officer)

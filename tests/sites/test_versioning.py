@@ -13,6 +13,7 @@ from django_scopes import scope, scopes_disabled
 
 from assessments import services
 from assessments.models import Person
+from sites.permissions import Role
 from sites.versioning import (
     STALE,
     VersionedEdit,
@@ -21,7 +22,7 @@ from sites.versioning import (
     save_versioned,
     saved_differences,
 )
-from tests.factories import TEST_PASSWORD, PersonFactory
+from tests.factories import TEST_PASSWORD, PersonFactory, member
 
 
 @pytest.mark.parametrize(
@@ -168,9 +169,6 @@ def _person_form(person, **changes):
 def test_a_refused_stale_edit_of_a_person_takes_a_fixed_number_of_queries(
     client, site_a, officer, manager, staff, django_assert_num_queries
 ):
-    from sites.permissions import Role
-    from tests.factories import member
-
     for i in range(staff):
         member(site_a, Role.ASSESSING_OFFICER, f"worker-{i}")
     with scopes_disabled():

@@ -5,7 +5,7 @@ from django_scopes import scopes_disabled
 from sites.audit import record_event
 from sites.models import AuditEvent
 from sites.permissions import Role
-from tests.factories import MembershipFactory, SiteFactory, member
+from tests.factories import MembershipFactory, SiteFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,6 @@ def test_member_of_several_sites_chooses_one(client, officer, site_b):
 
 
 def test_user_with_no_site_is_told_what_to_do(client, db):
-    from tests.factories import UserFactory
-
     client.force_login(UserFactory())
     response = client.get("/")
     assert response.status_code == 200

@@ -11,11 +11,17 @@ from django_scopes import scopes_disabled
 from careplans import services as plan_services
 from careplans.models import CarePlan, Review
 from careplans.programme import CaseStudy, ProgrammeCase
+from sites import home
 from sites.models import Notification
 from sites.notify import notify
 from sites.permissions import Role
 from tests.factories import ProgrammeFactory, ProgrammeSiteFactory, member
-from tests.panels.factories import add_plan_item, make_meeting, make_panel
+from tests.panels.factories import (
+    add_plan_item,
+    make_meeting,
+    make_panel,
+    plan_awaiting_panel,
+)
 from tests.plan_factories import limits, plan_in_status, plan_with
 
 pytestmark = pytest.mark.django_db
@@ -132,8 +138,6 @@ def test_the_panel_sees_the_items_on_its_agendas_and_plans_not_yet_listed(
     with scopes_disabled():
         meeting = make_meeting(make_panel(sited, chair), chair)
         item = add_plan_item(meeting, officer, chair, question="Fund the allotment?")
-        from tests.panels.factories import plan_awaiting_panel
-
         plan_awaiting_panel(sited, officer)
     client.force_login(chair)
 
@@ -333,8 +337,6 @@ def test_sign_offs_say_their_cost_and_whether_it_is_over_my_limit(
 
 def test_another_app_adds_a_section_by_registering_it(client, officer, monkeypatch):
     """How a block (a programme's open actions, overdue reviews...) joins the page."""
-    from sites import home
-
     monkeypatch.setattr(home, "SECTIONS", dict(home.SECTIONS))
     home.register_section(
         "first",
