@@ -61,6 +61,7 @@ class RestoreSummary:
     users_created: list
     renew_ids: bool
     namespace: uuid.UUID | None
+    manifest: dict = field(default_factory=dict)
 
 
 def _open(path):
@@ -352,6 +353,7 @@ def restore_site(path, *, slug=None, name=None, progress=None) -> RestoreSummary
         users_created=site.users_created,
         renew_ids=plan.renew_ids,
         namespace=rewrite.namespace,
+        manifest=plan.manifest,
     )
 
 
