@@ -166,8 +166,11 @@ def restore_site_job(job, *, upload, slug="", name=""):
 
 
 def plural_name(label):
-    model = apps.get_model(label)
-    return str(capfirst(model._meta.verbose_name_plural))
+    """A kind of record in words: "People", "People: change history"."""
+    entry = next((e for e in catalogue() if e.label == label), None)
+    if entry is not None and entry.is_history:
+        return f"{capfirst(entry.base._meta.verbose_name_plural)}: change history"
+    return str(capfirst(apps.get_model(label)._meta.verbose_name_plural))
 
 
 @contextmanager
@@ -175,10 +178,12 @@ def _local_copy(upload):
     """The uploaded archive as a local file (zipfile seeks): the storage's own file
     when it has one, else a temporary copy read in chunks."""
     try:
-        yield default_storage.path(upload)
-        return
+        local = default_storage.path(upload)
     except NotImplementedError:
-        pass
+        local = None
+    if local is not None:
+        yield local
+        return
     with (
         default_storage.open(upload, "rb") as source,
         tempfile.NamedTemporaryFile(suffix=".zip") as copy,

@@ -239,7 +239,8 @@ def verify(path, *, slug=None, name=None) -> Plan:
         if site_model._base_manager.filter(slug=slug).exists():
             raise ArchiveRefused(
                 f"A site called {slug!r} already exists here. Restore under a new "
-                "short name (import_site ARCHIVE --as NEW_SLUG)."
+                "short name (import_site ARCHIVE --as NEW_SLUG, or the short name "
+                "on the admin's restore page)."
             )
         name = name or site_row["name"]
         if site_model._base_manager.filter(name=name).exists():

@@ -28,6 +28,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.crypto import get_random_string
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -127,6 +128,7 @@ def _checked(request, upload, plan):
             request,
             plan=plan,
             manifest=plan.manifest,
+            exported_at=parse_datetime(str(plan.manifest.get("created_at", ""))),
             format_version=FORMAT_VERSION,
             counts=counts,
             size=default_storage.size(stored),
@@ -188,6 +190,7 @@ def restore_job(request, code):
         "admin/sites/site/restore_job.html",
         _context(
             request,
+            title=job.title,
             job=job,
             refresh=None if job.finished else REFRESH_SECONDS,
             site_link=site_link,
