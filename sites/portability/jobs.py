@@ -107,6 +107,11 @@ def restore_site_job(job, *, upload, slug="", name=""):
     """Verify the uploaded archive again and restore it as a new site; the job's
     outcome holds every count, checked against the manifest. The upload is deleted
     whatever happens."""
+    if not default_storage.exists(upload):
+        raise JobFailed(
+            "Nothing was restored: the uploaded archive is no longer kept (uploads "
+            "wait a day). Upload it again."
+        )
     try:
         with _local_copy(upload) as path:
             total = len(catalogue())

@@ -32,10 +32,10 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import FORMAT_VERSION
 from ..job_views import REFRESH_SECONDS
 from ..jobs import job_url, start_job
 from ..models import Job, Site
+from . import FORMAT_VERSION
 from .forms import RestoreArchiveForm
 from .jobs import (
     RESTORE_KIND,
@@ -49,6 +49,10 @@ from .restore import ArchiveRefused, verify
 
 # The signed note that carries a checked upload from the check page to "Restore".
 SALT = "carehub.portability.restore"
+MALFORMED = (
+    "The archive's manifest cannot be understood: this is not a CareHub site "
+    "archive, or it was changed after export."
+)
 # An upload not restored within a day is deleted by purge_expired_jobs.
 TOKEN_MAX_AGE = 24 * 60 * 60
 
@@ -96,7 +100,12 @@ def _restore_start(request):
         slug = form.cleaned_data["slug"] or None
         name = form.cleaned_data["name"] or None
         try:
-            plan = verify(upload.temporary_file_path(), slug=slug, name=name)
+            try:
+                plan = verify(upload.temporary_file_path(), slug=slug, name=name)
+            except (KeyError, TypeError, ValueError) as error:
+                # A manifest shaped unlike ours (hand-made or damaged): a refusal,
+                # never an error page.
+                raise ArchiveRefused(MALFORMED) from error
         except ArchiveRefused as refusal:
             record_refusal(request.user, refusal, stage="check")
             form.add_error("archive", f"Nothing was changed. {refusal}")
@@ -128,13 +137,21 @@ def _checked(request, upload, plan):
             request,
             plan=plan,
             manifest=plan.manifest,
-            exported_at=parse_datetime(str(plan.manifest.get("created_at", ""))),
+            exported_at=_when(plan.manifest.get("created_at")),
             format_version=FORMAT_VERSION,
             counts=counts,
             size=default_storage.size(stored),
             token=token,
         ),
     )
+
+
+def _when(text):
+    """The manifest's export time (informative: shown as written if unreadable)."""
+    try:
+        return parse_datetime(str(text or ""))
+    except ValueError:
+        return None
 
 
 @require_POST

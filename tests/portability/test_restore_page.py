@@ -26,6 +26,12 @@ START = reverse("admin:sites_site_restore")
 CONFIRM = reverse("admin:sites_site_restore_confirm")
 
 
+@pytest.fixture(autouse=True)
+def own_files(settings, tmp_path):
+    """Each test its own storage folder, so no upload is left for the next one."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
 @pytest.fixture
 def superuser():
     return UserFactory(username="root-admin", is_staff=True, is_superuser=True)
@@ -154,6 +160,21 @@ def test_a_tampered_archive_is_refused_with_nothing_written(
     (refusal,) = _refusals()
     assert refusal["stage"] == "check"
     assert "SHA-256" in refusal["reason"]
+
+
+def test_a_manifest_shaped_unlike_ours_is_refused_not_an_error(
+    client, superuser, archive, tmp_path
+):
+    def odd(manifest):
+        manifest["files"].append({"file_of": "assessments.Document"})
+        return manifest
+
+    odd_archive = rewrite_archive(archive, tmp_path / "odd.zip", manifest=odd)
+    client.force_login(superuser)
+    page = _upload(client, odd_archive, slug="alpha-copy")
+    assert page.status_code == 200
+    assert "Nothing was changed." in page.text
+    assert _uploads() == []
 
 
 def test_a_file_that_is_not_an_archive_is_refused(client, superuser, tmp_path):

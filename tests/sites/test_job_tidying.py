@@ -26,6 +26,12 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(timezone.datetime(2026, 3, 2, 10, 0))
 
 
+@pytest.fixture(autouse=True)
+def own_files(settings, tmp_path):
+    """Each test its own storage folder, so no upload is left for the next one."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
 @pytest.fixture
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
