@@ -266,6 +266,9 @@ TASKS = {
 }
 # Days a job's download is kept before `manage.py purge_expired_jobs` deletes it.
 CAREHUB_JOB_RESULTS_DAYS = env_int("CAREHUB_JOB_RESULTS_DAYS", 7)
+# Hours a queued or running job may go without a sign of life (a progress report)
+# before `purge_expired_jobs` marks it failed: its worker died or lost its task.
+CAREHUB_JOB_STALE_HOURS = env_int("CAREHUB_JOB_STALE_HOURS", 24)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import router
+from django.urls import path
 from django.utils.text import capfirst
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .accounts import admin_actions
 from .models import AuditEvent, Membership, Site, SiteScoped, User
+from .portability import restore_views
 
 
 class CareHubAdmin(SimpleHistoryAdmin):
@@ -95,6 +97,30 @@ class SiteAdmin(CareHubAdmin):
     list_filter = ["kind", "is_active", "require_two_factor"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_urls(self):
+        """The site list's own pages: restoring a site from an archive (superusers;
+        sites/portability/restore_views.py)."""
+
+        def page(view):
+            return restore_views.superusers_only(self.admin_site.admin_view(view))
+
+        restore = [
+            path(
+                "restore/", page(restore_views.restore_start), name="sites_site_restore"
+            ),
+            path(
+                "restore/confirm/",
+                page(restore_views.restore_confirm),
+                name="sites_site_restore_confirm",
+            ),
+            path(
+                "restore/<uuid:code>/",
+                page(restore_views.restore_job),
+                name="sites_site_restore_job",
+            ),
+        ]
+        return restore + super().get_urls()
 
 
 @admin.register(Membership)

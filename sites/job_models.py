@@ -10,15 +10,28 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
+from django.utils import timezone
 
-from .models import SiteScoped
+from .models import Site, SiteScoped
 from .text import shorten
 from .workflow import Step, Workflow
+
+# A job's kind in words, for the list of a member's jobs (others: the kind itself).
+KIND_NAMES = {
+    "subject_access": "Subject-access export",
+    "site_export": "Site export",
+    "site_restore": "Site restore",
+}
 
 
 class Job(SiteScoped):
     """One piece of long work (an export, a pack) run by ``django.tasks`` for a
-    member, who alone may follow it and download its result."""
+    member, who alone may follow it and download its result.
+
+    An **operator job** has no site: work on the instance itself (restoring a site
+    from an archive), started by a superuser in the admin and followed there. No
+    site's scope ever shows it (docs/architecture.md, "Background jobs").
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -41,6 +54,11 @@ class Job(SiteScoped):
         Step("expire", {"done"}, "expired", "Job result deleted"),
     )
 
+    # Empty for an operator job (see above): the restored site does not exist until
+    # the job has finished.
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -66,6 +84,9 @@ class Job(SiteScoped):
     content_type = models.CharField(max_length=100, blank=True)
     # Shown to the owner on failure: plain words, nothing from the exception.
     error = models.CharField(max_length=300, blank=True)
+    # What the job found, for its page: counts and short names, never personal data
+    # (a restore's counts per record type, verified against the archive's manifest).
+    outcome = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -100,7 +121,9 @@ class Job(SiteScoped):
     def report(self, done, total=None, note=None):
         """Progress, written at once for the job page: ``done`` of ``total`` steps,
         and what is happening now (plain words, never a person's details)."""
-        changes = {"done": done}
+        # ``updated_at`` is the job's last sign of life: a queued or running job
+        # silent for CAREHUB_JOB_STALE_HOURS is marked failed (``purge_expired_jobs``).
+        changes = {"done": done, "updated_at": timezone.now()}
         if total is not None:
             changes["total"] = total
         if note is not None:
@@ -108,6 +131,14 @@ class Job(SiteScoped):
         type(self).objects.filter(pk=self.pk).update(**changes)
         for name, value in changes.items():
             setattr(self, name, value)
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+    @property
+    def is_operator_job(self) -> bool:
+        return self.site_id is None
 
     def write_result(self, filename, content, content_type="application/octet-stream"):
         """Keep the job's result (bytes or an open file, read in chunks) through

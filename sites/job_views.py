@@ -1,4 +1,5 @@
-"""A background job's page (progress, then its download) and the download itself.
+"""The signed-in member's background jobs at the site, a job's page (progress, then
+its download) and the download itself.
 
 Only the member who started a job sees it: anyone else, at this site or another,
 is told there is no such page (404), as for any record they may not know of.
@@ -6,6 +7,7 @@ is told there is no such page (404), as for any record they may not know of.
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -18,6 +20,8 @@ from .shortcuts import get_for_site
 
 # Seconds between refreshes of a running job's page (no JavaScript needed).
 REFRESH_SECONDS = 3
+# Jobs listed per page on "Your downloads".
+JOBS_PAGE_SIZE = 25
 
 
 def _own_job(request, code):
@@ -26,6 +30,18 @@ def _own_job(request, code):
         request.site,
         code=code,
     )
+
+
+@require_GET
+@require_rule("open_site")
+def job_list(request, site_slug):
+    """The member's own jobs here, newest first: what each is, how far it got, and
+    its download while it is kept."""
+    jobs = Job.objects.filter(site=request.site, user=request.user).order_by(
+        "-created_at", "-id"
+    )
+    page = Paginator(jobs, JOBS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "sites/jobs/job_list.html", {"page": page})
 
 
 @require_GET

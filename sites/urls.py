@@ -30,6 +30,7 @@ urlpatterns = [
         views.notification_read,
         name="notification_read",
     ),
+    path("jobs/", job_views.job_list, name="job_list"),
     path("jobs/<uuid:code>/", job_views.job_detail, name="job_detail"),
     path("jobs/<uuid:code>/download/", job_views.job_download, name="job_download"),
     path(

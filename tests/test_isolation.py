@@ -85,6 +85,7 @@ SITE_URLS = {
     "notification_list": None,
     "notification_read": lambda r: {"code": r["notification"].code},
     "notifications_read_all": None,
+    "job_list": None,
     "job_detail": lambda r: {"code": r["job"].code},
     "job_download": lambda r: {"code": r["job"].code},
     "subject_access_list": None,

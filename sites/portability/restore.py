@@ -61,6 +61,7 @@ class RestoreSummary:
     users_created: list
     renew_ids: bool
     namespace: uuid.UUID | None
+    manifest: dict = field(default_factory=dict)
 
 
 def _open(path):
@@ -238,7 +239,8 @@ def verify(path, *, slug=None, name=None) -> Plan:
         if site_model._base_manager.filter(slug=slug).exists():
             raise ArchiveRefused(
                 f"A site called {slug!r} already exists here. Restore under a new "
-                "short name (import_site ARCHIVE --as NEW_SLUG)."
+                "short name (import_site ARCHIVE --as NEW_SLUG, or the short name "
+                "on the admin's restore page)."
             )
         name = name or site_row["name"]
         if site_model._base_manager.filter(name=name).exists():
@@ -352,6 +354,7 @@ def restore_site(path, *, slug=None, name=None, progress=None) -> RestoreSummary
         users_created=site.users_created,
         renew_ids=plan.renew_ids,
         namespace=rewrite.namespace,
+        manifest=plan.manifest,
     )
 
 

@@ -153,7 +153,7 @@ def test_results_expire_after_the_set_days_and_are_deleted(
     job = _start(site_a, officer, upto=1)
     path = job.result_path
     clock.shift(timedelta(days=2) - timedelta(minutes=1))
-    assert purge_expired_jobs() == 0
+    assert purge_expired_jobs().results == 0
     assert default_storage.exists(path)
     clock.shift(timedelta(minutes=1))
     call_command("purge_expired_jobs")
