@@ -4,7 +4,11 @@ archive in the admin, beside the original, and sees every count verified."""
 import re
 
 import pytest
+from django_scopes import scopes_disabled
 from playwright.sync_api import expect
+
+from sites.models import Site, User
+from sites.portability.export import export_site
 
 from .conftest import sign_in
 
@@ -12,11 +16,6 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_superuser_restores_a_site_from_the_admin(page, demo, tmp_path):
-    from django_scopes import scopes_disabled
-
-    from sites.models import Site, User
-    from sites.portability.export import export_site
-
     User.objects.create_superuser("root-admin", "root@example.org", "carehub-demo")
     archive = tmp_path / "northshire.zip"
     with scopes_disabled():

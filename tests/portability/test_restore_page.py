@@ -13,6 +13,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from sites.models import AuditEvent, Job, Site
+from sites.portability import restore_views
 from sites.portability.catalogue import catalogue
 from sites.portability.export import export_site
 from sites.portability.jobs import REFUSED_ACTION, RESTORED_ACTION, UPLOADS
@@ -239,8 +240,6 @@ def test_the_upload_goes_to_a_temporary_file_not_memory(
 ):
     """Even a small archive: the temporary-file handler is the only one."""
     seen = []
-    from sites.portability import restore_views
-
     real = restore_views.verify
 
     def spy(path, **kwargs):

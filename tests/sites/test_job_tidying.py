@@ -20,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 from sites.jobs import STALE_MESSAGE, purge_expired_jobs, purge_task_rows
 from sites.models import Job, Notification
 from sites.portability.jobs import purge_abandoned_uploads, upload_location
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +171,4 @@ def test_uploads_never_restored_are_deleted_after_a_day():
 
 @pytest.fixture
 def superuser_account():
-    from tests.factories import UserFactory
-
     return UserFactory(username="root-admin", is_staff=True, is_superuser=True)
