@@ -52,9 +52,7 @@ def pdf_context(plan):
         plan.person,
         assessment_ids=ids,
         also={
-            "outcomes": DesiredOutcome.objects.filter(
-                assessment_id__in=ids
-            ).select_related("assessment__person"),
+            "outcomes": DesiredOutcome.objects.filter(assessment_id__in=ids),
             "needs": Need.objects.filter(assessment_id__in=ids).order_by(
                 "position", "id"
             ),
@@ -63,6 +61,15 @@ def pdf_context(plan):
     # The person's own assessment first, then the carer's (each in its own order).
     first = {assessment_id: i for i, assessment_id in enumerate(ids)}
     outcomes = sorted(record.pop("outcomes"), key=lambda o: first[o.assessment_id])
+    # Whose words each outcome is: the plan's own assessments, already loaded with
+    # their people (cheaper than selecting them again with every outcome).
+    if plan.assessment.person_id == plan.person_id:
+        plan.assessment.person = plan.person
+    assessments = {plan.assessment_id: plan.assessment}
+    if plan.carer_assessment_id:
+        assessments[plan.carer_assessment_id] = plan.carer_assessment
+    for outcome in outcomes:
+        outcome.assessment = assessments[outcome.assessment_id]
     needs = sorted(record.pop("needs"), key=lambda n: first[n.assessment_id])
     responses = list(plan.responses.all())
     costs = plan_costs(responses)

@@ -14,19 +14,21 @@ cannot use here is ``only``/``defer``, ``prefetch_related`` or a bare
 """
 
 import json
+import re
 import uuid
 from datetime import UTC
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, TextField, Value, Window
-from django.db.models.functions import Cast, JSONObject, RowNumber
+from django.db.models import F, Func, JSONField, TextField, Value, Window
+from django.db.models.functions import Cast, RowNumber
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 # PostgreSQL before 16 builds the object with JSONB_BUILD_OBJECT, which takes at most
 # 100 arguments: 50 fields a model (each related model is an object of its own).
 MAX_FIELDS = 50
 PART, POSITION, ROW = "together_part", "together_position", "together_row"
+_KEY = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def load_together(querysets: dict) -> dict[str, list]:
@@ -84,7 +86,35 @@ def _as_json(model, related, prefix=""):
     for name, further in related.items():
         target = model._meta.get_field(name).related_model
         columns[name] = _as_json(target, further, f"{prefix}{name}__")
-    return JSONObject(**columns)
+    return _Row(**columns)
+
+
+class _Row(Func):
+    """A row as a JSON object. Django's ``JSONObject`` passes each key as a parameter
+    and, on PostgreSQL, casts it to text, building a ``Cast`` and a ``TextField`` per
+    column on every compile (most of the cost here); the keys are our own column
+    names, so they are written into the SQL instead."""
+
+    output_field = JSONField()
+
+    def __init__(self, **columns):
+        if not all(_KEY.fullmatch(key) for key in columns):
+            raise ValueError("Column names only.")
+        self.keys = list(columns)
+        super().__init__(*columns.values())
+
+    def as_sql(self, compiler, connection, **extra_context):
+        function = (
+            "JSONB_BUILD_OBJECT" if connection.vendor == "postgresql" else "JSON_OBJECT"
+        )
+        pairs, params = [], []
+        for key, expression in zip(
+            self.keys, self.get_source_expressions(), strict=True
+        ):
+            sql, more = compiler.compile(expression)
+            pairs.append(f"'{key}', {sql}")
+            params.extend(more)
+        return f"{function}({', '.join(pairs)})", params
 
 
 def _instance(model, related, data, db):
