@@ -7,6 +7,8 @@ record may raise one), and followed up here like the others.
 
 from dataclasses import dataclass
 
+from sites.together import load_together
+
 from . import legal_forms as f
 from .legal import (
     Advocacy,
@@ -87,14 +89,21 @@ BY_KEY = {part.key: part for part in PARTS}
 
 
 def record_for_page(person):
-    """The person's legal record as the person page and the plan PDF show it,
-    evaluated (one query a part)."""
-    rows = {
-        part.key: list(
-            part.model.objects.filter(person=person).select_related("recorded_by")
-        )
-        for part in PARTS
-    }
+    """The person's legal record as the person page shows it, evaluated: every part
+    and the letters in one query (``sites.together``)."""
+    rows = load_together(
+        {
+            **{
+                part.key: part.model.objects.filter(person=person).select_related(
+                    "recorded_by"
+                )
+                for part in PARTS
+            },
+            "letters": Letter.objects.filter(person=person).select_related(
+                "sent_by", "assessment"
+            ),
+        }
+    )
     order = {kind: i for i, kind in enumerate(Contact.ORDER)}
     contacts = sorted(rows["contact"], key=lambda c: (order[c.kind], c.name.lower()))
     advocates = [a for a in rows["advocacy"] if a.advocate_name]
@@ -108,9 +117,7 @@ def record_for_page(person):
         "safeguarding": rows["safeguarding"],
         "open_concerns": [c for c in rows["safeguarding"] if c.is_open],
         "equality": equality_of(person),
-        "letters": list(
-            Letter.objects.filter(person=person).select_related("sent_by", "assessment")
-        ),
+        "letters": rows["letters"],
     }
 
 
@@ -132,22 +139,39 @@ def risks_of(assessment_ids):
     )
 
 
-def who_to_contact(person):
+def who_to_contact(person, *, assessment_ids=(), also=None):
     """What the person's plan prints under "who to contact" and "information we
-    share": contacts, attorneys and deputies, the advocate, consents to sharing,
-    and how they want documents (a fixed number of queries)."""
-    record = {
+    share": contacts, attorneys and deputies, the advocate and consents to sharing,
+    with the risks named in ``assessment_ids`` (the plan's assessments), in one query;
+    ``also`` (``{name: queryset}``) adds more rows to that query, returned under
+    their names. How they want documents comes with the person (``equality``,
+    selected with it where the caller can; otherwise one more query)."""
+    also = also or {}
+    rows = load_together(
+        {
+            "contacts": Contact.objects.filter(person=person),
+            "attorneys": Attorney.objects.filter(person=person),
+            "advocates": Advocacy.objects.filter(person=person).exclude(
+                advocate_name=""
+            ),
+            "sharing": Consent.objects.filter(
+                person=person, purpose=Consent.Purpose.SHARING
+            ),
+            "risks": Risk.objects.filter(
+                assessment_id__in=[i for i in assessment_ids if i]
+            ).order_by("assessment_id", "position", "id"),
+            **also,
+        }
+    )
+    return {
         "contacts": sorted(
-            Contact.objects.filter(person=person),
+            rows["contacts"],
             key=lambda c: (Contact.ORDER.index(c.kind), c.name.lower()),
         ),
-        "attorneys": list(Attorney.objects.filter(person=person)),
-        "advocate": Advocacy.objects.filter(person=person)
-        .exclude(advocate_name="")
-        .first(),
-        "sharing": list(
-            Consent.objects.filter(person=person, purpose=Consent.Purpose.SHARING)
-        ),
-        "equality": EqualityRecord.objects.filter(person=person).first(),
+        "attorneys": rows["attorneys"],
+        "advocate": rows["advocates"][0] if rows["advocates"] else None,
+        "sharing": rows["sharing"],
+        "equality": equality_of(person),
+        "risks": rows["risks"],
+        **{name: rows[name] for name in also},
     }
-    return record

@@ -3,7 +3,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +30,7 @@ from .forms import (
     PersonSearchForm,
     StartAssessmentForm,
 )
-from .models import Addendum, Assessment, Need, Person
+from .models import Addendum, Assessment, CarerLink, Need, Person
 from .parts import record_for_page
 from .validators import nhs_number_is_valid, normalise_nhs_number
 
@@ -181,9 +181,16 @@ def person_detail(request, site_slug, code):
     assessments = list(
         person.assessments.select_related("started_by", "completed_by", "cared_for")
     )
-    # Both ends of each link, to put the relationship into words with both names.
-    carers = list(person.carer_links.select_related("carer", "cared_for"))
-    cares_for = list(person.caring_for_links.select_related("carer", "cared_for"))
+    # Both ends of each link, to put the relationship into words with both names;
+    # the links either way in one query.
+    carers, cares_for = [], []
+    for link in CarerLink.objects.filter(
+        Q(cared_for=person) | Q(carer=person)
+    ).select_related("carer", "cared_for"):
+        if link.cared_for_id == person.pk:
+            carers.append(link)
+        if link.carer_id == person.pk:
+            cares_for.append(link)
     record_access(request, person)
     return render(
         request,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.models import Person
-from assessments.parts import risks_of, who_to_contact
+from assessments.parts import risks_of
 from carehub.pdf import pdf_response, render_pdf
 from sites.audit import record_access, record_view
 from sites.decorators import require_rule
@@ -19,7 +19,7 @@ from sites.shortcuts import get_for_site
 from sites.versioning import VersionedEdit, posted_version
 from sites.workflow import allowed_steps, can_take
 
-from . import routing, selectors, services
+from . import plan_print, routing, selectors, services
 from .forms import (
     DelegatedLimitForm,
     OutcomeRatingForm,
@@ -364,12 +364,9 @@ def plan_close(request, site_slug, code):
 @require_rule("see_people")
 def plan_pdf(request, site_slug, code):
     """The plan the person keeps: plain English, their words first, large type."""
-    plan = selectors.plan_for_page(request.site, code)
-    context = selectors.plan_page_context(plan)
+    plan = plan_print.plan_for_pdf(request.site, code)
+    context = plan_print.pdf_context(plan)
     context["printed_by"] = request.user
-    context["risks"] = risks_of([plan.assessment_id, plan.carer_assessment_id])
-    context["legal"] = legal = who_to_contact(plan.person)
-    context["large_print"] = bool(legal["equality"] and legal["equality"].large_print)
     pdf = render_pdf("pdf/careplan.html", context, request=request)
     record_access(request, plan, kind=AuditEvent.Kind.PRINT, action="Plan PDF")
     return pdf_response(pdf, f"care-plan-{plan.code}.pdf")
