@@ -141,18 +141,15 @@ def test_the_person_page_labels_each_document_with_what_it_is_attached_to(
     attach(assessment.person, officer, "Tenancy agreement")
     client.force_login(officer)
     text = page_text(client.get(url("person_detail", assessment.person.code)))
+    when = f"{assessment.assessment_date:%-d %b %Y}"
     assert (
-        "Memory clinic letter Clinic or medical report · report.pdf · 1 KB · with "(
-            f"the needs assessment of {assessment.assessment_date:%-d %b %Y}"
-        )
-        in text
-    )
+        "Memory clinic letter Clinic or medical report · report.pdf · 1 KB · with "
+        f"the needs assessment of {when}"
+    ) in text
     assert (
-        "Tenancy agreement Clinic or medical report · report.pdf · 1 KB · on the "(
-            "person's record"
-        )
-        in text
-    )
+        "Tenancy agreement Clinic or medical report · report.pdf · 1 KB · on the "
+        "person's record"
+    ) in text
 
 
 def test_documents_of_a_record_need_the_record():

@@ -2,14 +2,18 @@
 attached to that plan (a quote for a response, say), attaches to it directly and comes
 back to it."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 
 from assessments.documents import Document, attach_document
+from careplans import services
 from tests.careplans.test_reviews_due_and_query_counts import DETAIL_QUERIES
+from tests.factories import StandardServiceFactory
 from tests.helpers import page_text, url
-from tests.plan_factories import draft_plan
+from tests.plan_factories import add_response, draft_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +34,18 @@ def attach(plan, by, description, plan_code=None):
 
 @pytest.fixture
 def plan(site_a, officer, site_limits):
+    """A draft with one response, as the plan page's query count is measured."""
     with scopes_disabled():
-        return draft_plan(site_a, officer)
+        plan = draft_plan(site_a, officer)
+        add_response(
+            plan,
+            officer,
+            description="Lunch out twice a week",
+            outcomes=list(services.plan_outcomes(plan)),
+            replaces=StandardServiceFactory(site=site_a),
+            replaced_weekly_cost=Decimal("10.00"),
+        )
+        return plan
 
 
 def test_the_plan_page_lists_its_own_documents(client, officer, plan):

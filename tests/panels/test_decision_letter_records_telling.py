@@ -57,6 +57,7 @@ def test_sending_the_letter_records_the_day_the_person_was_told(
         before
     )
     time_machine.move_to(datetime(2027, 3, 12, 9, 0, tzinfo=ZoneInfo("Europe/London")))
+    client.force_login(officer)  # two days on: a new session
     response = client.post(url("decision_letter_send", decision.code), follow=True)
     assert "Today, 12 March 2027, is recorded as the day the person was told" in (
         page_text(response)
