@@ -130,9 +130,11 @@ def attach_page(
                 messages.success(request, "The document is attached.")
                 return redirect(back_url)
         # A browser never keeps a chosen file across a refusal: say so where it is.
-        form.fields["file"].help_text = (
+        # (On the bound field: it took its own copy of the help text when validated.)
+        bound = form["file"]
+        bound.help_text = (
             "Choose the file again: it is not kept when something needs correcting. "
-            + form.fields["file"].help_text
+            + bound.help_text
         )
     else:
         form = DocumentForm(initial=initial, assessments=assessments)

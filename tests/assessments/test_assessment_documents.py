@@ -96,6 +96,7 @@ def test_a_refused_file_stays_on_the_form_that_goes_back_to_the_assessment(
     assert response.status_code == 200
     text = page_text(response)
     assert "“.exe” files cannot be attached" in text
+    assert "Choose the file again: it is not kept" in text
     assert 'value="Notes from the visit"' in response.text
     assert f'href="{url("assessment_detail", assessment.code)}#documents"' in (
         response.text
