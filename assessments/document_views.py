@@ -86,11 +86,28 @@ def _person_url(site_slug, person):
     return reverse("person_detail", args=[site_slug, person.code]) + "#documents"
 
 
+def _assessment_url(site_slug, assessment):
+    return (
+        reverse("assessment_detail", args=[site_slug, assessment.code]) + "#documents"
+    )
+
+
+def _record_url(site_slug, document):
+    """The page of the record the document is attached to."""
+    if document.assessment_id is not None:
+        return _assessment_url(site_slug, document.assessment)
+    if document.plan_code is not None:
+        return reverse("plan_detail", args=[site_slug, document.plan_code]) + (
+            "#documents"
+        )
+    return _person_url(site_slug, document.person)
+
+
 def attach_page(
     request, *, person, back_url, heading, plan_code=None, assessments=None
 ):
     """The attach form for a person, one of their assessments or a plan (shared with
-    careplans)."""
+    careplans); once attached, back to ``back_url``, the page it was opened from."""
     initial = {}
     if assessments is not None:
         initial["attach_to"] = request.GET.get("assessment") or PERSON
@@ -111,11 +128,13 @@ def attach_page(
                 add_service_errors(form, error)
             else:
                 messages.success(request, "The document is attached.")
-                return redirect(_person_url(request.site.slug, person))
+                return redirect(back_url)
         # A browser never keeps a chosen file across a refusal: say so where it is.
-        form.fields["file"].help_text = (
+        # (On the bound field: it took its own copy of the help text when validated.)
+        bound = form["file"]
+        bound.help_text = (
             "Choose the file again: it is not kept when something needs correcting. "
-            + form.fields["file"].help_text
+            + bound.help_text
         )
     else:
         form = DocumentForm(initial=initial, assessments=assessments)
@@ -130,17 +149,24 @@ def attach_page(
 @require_http_methods(["GET", "POST"])
 @require_rule("change_people")
 def document_attach(request, site_slug, code):
-    """Attach a document to the person, or to one of their assessments."""
+    """Attach a document to the person, or to one of their assessments. Opened from
+    an assessment's page (``?assessment=<code>``), that assessment is chosen and the
+    form goes back there."""
     person = get_for_site(Person, request.site, code=code)
     assessments = list(
         Assessment.objects.filter(site=request.site, person=person).order_by(
             "-assessment_date", "-id"
         )
     )
+    came_from = {str(a.code): a for a in assessments}.get(
+        request.GET.get("assessment", "")
+    )
     return attach_page(
         request,
         person=person,
-        back_url=_person_url(site_slug, person),
+        back_url=_assessment_url(site_slug, came_from)
+        if came_from
+        else _person_url(site_slug, person),
         heading="Attach a document",
         assessments=assessments,
     )
@@ -148,7 +174,9 @@ def document_attach(request, site_slug, code):
 
 def _document(request, code):
     return get_for_site(
-        Document.objects.select_related("person"), request.site, code=code
+        Document.objects.select_related("person", "assessment"),
+        request.site,
+        code=code,
     )
 
 
@@ -191,9 +219,14 @@ class DeleteDocumentForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @require_rule("change_people")
 def document_delete(request, site_slug, code):
-    """Delete a document's file, with a reason (the note of it stays, audited)."""
+    """Delete a document's file, with a reason (the note of it stays, audited).
+    Opened from the page of what it is attached to (``?from=record``), it goes back
+    there; otherwise to the person's page."""
     document = _document(request, code)
-    back = _person_url(site_slug, document.person)
+    if request.GET.get("from") == "record":
+        back = _record_url(site_slug, document)
+    else:
+        back = _person_url(site_slug, document.person)
     if document.is_deleted:
         messages.info(request, "This document has already been deleted.")
         return redirect(back)

@@ -275,6 +275,19 @@ def open_document(document):
     return storages[STORAGE].open(document.storage_name, "rb")
 
 
+def attached_to(site, *, assessment=None, plan_code=None):
+    """The documents attached to one assessment or one plan, newest first, in one
+    query (for the page of that record)."""
+    if (assessment is None) == (plan_code is None):
+        raise ValueError("Give an assessment or a plan's code, not both or neither.")
+    found = Document.objects.filter(site=site)
+    if assessment is not None:
+        found = found.filter(assessment=assessment)
+    else:
+        found = found.filter(plan_code=plan_code)
+    return list(found.select_related("uploaded_by", "deleted_by"))
+
+
 def person_page_documents(request, person):
     """The person page's Documents section (a PERSON_PAGE_PROVIDERS provider)."""
     documents = list(

@@ -9,12 +9,15 @@ for drama (0113 496 0xxx), e-mail addresses at example.org.
 
 from datetime import date, timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from weasyprint import HTML
 
 from sites.models import Site
 
 from . import legal_services, services
 from .demo import SIG, SOME, _person, fill_assessment
+from .documents import Document, attach_document
 from .domains import UnableReason
 from .legal import (
     Advocacy,
@@ -28,6 +31,17 @@ from .legal import (
 from .models import Assessment, AssessmentSection, DesiredOutcome, Person
 
 Key = AssessmentSection.Key
+
+CLINIC_LETTER_HTML = """<html lang="en-GB"><head><title>Memory clinic letter</title>
+</head><body style="font-family: sans-serif">
+<h1>Northbury Memory Clinic</h1>
+<p>To: Olivia Hart, Adult Social Care. About: Mr Walter Bryce, 3 Mill Lane.</p>
+<p>I saw Mr Bryce with his daughter. He has a dementia of moderate severity, most
+likely Alzheimer's disease. He is often confused in the evenings and when tired.</p>
+<p>What helps: one question at a time, time to answer, a routine, and company at
+teatime. He values his independence and his walk to the paper shop.</p>
+<p>We will see him again in six months. (A fictional letter for the demonstration.)</p>
+</body></html>"""
 WALTER_NHS = "9990017018"
 HELEN_NHS = "9990017026"
 
@@ -471,6 +485,18 @@ def _assessments(walter, helen, olivia, catalogue, today):
         write=risks,
     )
     services.complete_assessment(his, by=olivia)
+    # The memory clinic's letter, kept with the assessment it informed (issue 12).
+    attach_document(
+        person=walter,
+        upload=ContentFile(
+            HTML(string=CLINIC_LETTER_HTML).write_pdf(),
+            name="Memory clinic letter.pdf",
+        ),
+        kind=Document.Kind.CLINIC_REPORT,
+        description="Memory clinic letter: the diagnosis and what helps",
+        assessment=his,
+        by=olivia,
+    )
 
     hers = services.start_assessment(
         person=helen, kind=Assessment.Kind.CARER, cared_for=walter, by=olivia

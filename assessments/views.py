@@ -21,6 +21,7 @@ from sites.shortcuts import get_for_site
 from sites.versioning import VersionedEdit
 
 from . import duplicates, sections, services
+from .documents import attached_to
 from .extensions import person_page_extras
 from .forms import (
     AddendumForm,
@@ -440,6 +441,8 @@ def _render_assessment(request, assessment, bound=None):
         "addendum_form": AddendumForm()
         if not assessment.is_draft and may_assess
         else None,
+        # The documents attached to this assessment, where the work is (issue 12).
+        "documents": attached_to(request.site, assessment=assessment),
     }
     return render(request, "assessments/assessment_detail.html", context)
 

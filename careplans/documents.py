@@ -1,6 +1,7 @@
 """Attach a document to a care plan (issue 12, item 8): the same form and checks as
 for a person or an assessment (``assessments/document_views.py``); the document is
-kept on the person's record, marked as the plan's."""
+kept on the person's record, marked as the plan's, and listed on the plan's page
+(which the form goes back to)."""
 
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -21,7 +22,7 @@ def plan_document_attach(request, site_slug, code):
     return attach_page(
         request,
         person=plan.person,
-        back_url=reverse("plan_detail", args=[site_slug, plan.code]),
+        back_url=reverse("plan_detail", args=[site_slug, plan.code]) + "#documents",
         heading=f"Attach a document to the plan (version {plan.version_number})",
         plan_code=plan.code,
     )

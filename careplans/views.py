@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.documents import attached_to
 from assessments.models import Person
 from assessments.parts import risks_of
 from carehub.pdf import pdf_response, render_pdf
@@ -111,6 +112,8 @@ def _plan_page(request, code, *, sign_off_form=None):
     context["steps"] = steps = allowed_steps(plan)
     # What they wanted that could not be arranged (issue 9: the unmet-need register).
     context["unmet_wants"] = list(plan.unmet_wants.all())
+    # The documents attached to this plan, where the work is (issue 12, item 8).
+    context["documents"] = attached_to(request.site, plan_code=plan.code)
     context["may_edit"] = "edit" in steps and allows(request, "change_plans")
     context["may_sign_off"] = "sign_off" in steps and allows(request, "sign_off_plans")
     if context["may_sign_off"]:

@@ -1,7 +1,8 @@
 """The panel decision letter (issue 12, item 9): why the panel decided as it did, the
 conditions and the amount authorised, in plain English, to the person whose plan it
 was. Made from the site's wording; kept on the person's record and audited through the
-letter machinery of ``assessments`` (``legal_services.send_letter``)."""
+letter machinery of ``assessments`` (``legal_services.send_letter``). Sending it
+records the day the person was told of the decision, when no day is recorded yet."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,8 +20,10 @@ from assessments.letters import (
     Letter,
     LetterKind,
 )
+from sites.audit import record_event
 from sites.decorators import require_rule
 from sites.forms import error_text
+from sites.models import AuditEvent
 from sites.money import format_gbp
 from sites.shortcuts import get_for_site, lock_row
 
@@ -118,9 +121,22 @@ def send_decision_letter(decision, *, by):
         if locked.review_by
         else "",
     }
-    return send_letter(
+    letter = send_letter(
         person=plan.person, kind=KIND, values=values, by=by, about=locked
     )
+    if locked.person_told_on is None:
+        # The letter tells them: the day it is made is the day they were told, unless
+        # an earlier day was recorded (they may have been rung first).
+        locked.person_told_on = timezone.localdate()
+        locked.save(update_fields=["person_told_on", "updated_at"])
+        record_event(
+            kind=AuditEvent.Kind.TRANSITION,
+            user=by,
+            site=locked.site,
+            obj=locked,
+            action="Person told of the decision, by letter",
+        )
+    return letter
 
 
 def letters_about(decision):
@@ -136,16 +152,25 @@ def letters_about(decision):
 @require_POST
 @require_rule("change_plans")
 def decision_letter_send(request, site_slug, code):
-    """Make and record the decision letter; it is printed from the person's page."""
+    """Make and record the decision letter (and, if not yet recorded, that the person
+    was told today); it is printed from the person's page."""
     decision = get_for_site(
         Decision.objects.select_related("item__plan__person"), request.site, code=code
     )
+    told_before = decision.person_told_on
     try:
         send_decision_letter(decision, by=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect("decision_detail", site_slug=site_slug, code=code)
+    told = (
+        ""
+        if told_before
+        else f" Today, {timezone.localdate():%-d %B %Y}, is recorded as the day the "
+        "person was told of the decision."
+    )
     messages.success(
-        request, "The letter is recorded on the person's record. Print it from here."
+        request,
+        "The letter is recorded on the person's record. Print it from here." + told,
     )
     return redirect(reverse("decision_detail", args=[site_slug, code]) + "#letters")

@@ -139,9 +139,10 @@ def test_completed_and_cancelled_reviews_are_not_due(client, officer, due):
 # Session, user, memberships; the plan with its people and authors; its responses, their
 # outcomes, decisions and reviews (one query each); the view's audit event; the
 # assessment's outcomes and needs; the limits for the routing preview; what was wanted
-# but not arranged; the assessment's risks, beside the contingency plan (issue 12).
+# but not arranged; the assessment's risks, beside the contingency plan (issue 12);
+# the documents attached to the plan, with who attached them (one query, issue 12).
 # (The session is not written: at most once a minute, see sites/accounts/sessions.py.)
-DETAIL_QUERIES = 14
+DETAIL_QUERIES = 15
 # Approved and reviewed: no routing preview, but the reviews' ratings and the outcomes
 # they rate (one query each).
 REVIEWED_QUERIES = DETAIL_QUERIES - 1 + 2

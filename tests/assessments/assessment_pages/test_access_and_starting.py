@@ -216,8 +216,10 @@ def _rows(assessment, count):
 # outcomes): six queries more. (The session is not written: at most once a minute,
 # see sites/accounts/sessions.py.)
 # + the risks (issue 12): read with the assessment, and the draft's risk formset.
-DRAFT_PAGE_QUERIES = 18
-READ_ONLY_PAGE_QUERIES = 11
+# + the documents attached to the assessment, with who attached them (one query,
+# issue 12).
+DRAFT_PAGE_QUERIES = 19
+READ_ONLY_PAGE_QUERIES = 12
 
 
 @pytest.mark.parametrize("rows", [1, 6])
