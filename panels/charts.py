@@ -2,6 +2,8 @@
 JavaScript and no inline style (presentation attributes only, which the CSP allows).
 The SVG primitives are shared with every app in ``sites.charts``."""
 
+from math import ceil
+
 from django.utils.safestring import mark_safe
 
 from sites.charts import MUTED, svg_open, text
@@ -13,6 +15,12 @@ SECOND_COLOUR = "#9bb8cc"
 def bar_chart(rows, *, title, fmt=str, width=600, label_width=250, bar_height=22):
     """Horizontal bars. ``rows`` is a list of (label, value) with value >= 0."""
     rows = list(rows)
+    # Labels are right-aligned against the bars, so a label longer than its column
+    # ran off the chart's left edge ("…pproved in part or at a lower amount"): the
+    # column grows to the longest label (13 px DejaVu Sans averages under 0.62 em a
+    # character), leaving the bars at least a third of the width.
+    longest = max((len(str(label)) for label, _ in rows), default=0)
+    label_width = max(label_width, min(8 + ceil(longest * 13 * 0.62), width // 2))
     gap = 8
     top = 6
     height = top + len(rows) * (bar_height + gap) + 4

@@ -108,3 +108,24 @@ def test_a_chart_has_no_inline_style_so_the_csp_allows_it():
         assert not re.search(r"\sstyle\s*=", svg, re.IGNORECASE)
         assert "<style" not in svg.lower()
         assert "<script" not in svg.lower()
+
+
+def test_a_long_label_has_room_to_the_left_of_its_bar():
+    """Right-aligned at x, a label needs x pixels of room: the panel dashboard's
+    "Approved in part or at a lower amount" was cut at the chart's left edge."""
+    label = "Approved in part or at a lower amount"
+    root = parse(bar_chart([(label, 2), ("Declined", 1)], title="Decisions"))
+
+    label_x = next(
+        float(t.get("x")) for t in root.iter(f"{SVG}text") if t.text == label
+    )
+    # DejaVu Sans at 13 px: at most about 0.6 em a character in running text.
+    assert label_x >= len(label) * 13 * 0.6
+    bar_x = min(float(r.get("x")) for r in root.iter(f"{SVG}rect"))
+    assert bar_x > label_x
+
+
+def test_short_labels_keep_the_usual_column():
+    root = parse(bar_chart([("Approved", 3)], title="Decisions"))
+
+    assert [float(r.get("x")) for r in root.iter(f"{SVG}rect")] == [250.0]
